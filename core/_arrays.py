@@ -1,0 +1,139 @@
+"""Input handling shared by the losses and their gradients: dtypes, the class axis, argument checks.
+
+Every check raises ValueError with a message a student can act on: it names the argument, what it
+got and what is allowed. The checks mirror where PyTorch and Keras refuse an input.
+"""
+
+from contextlib import contextmanager
+
+import numpy as np
+
+TORCH_REDUCTIONS = ("none", "mean", "sum")
+
+
+def as_float_array(x, name="input"):
+    """`x` as a floating array: float32 and float64 keep their dtype (as a torch tensor does), float16
+    becomes float32, integers, booleans and lists of numbers become float64."""
+    try:
+        array = np.asarray(x)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+    if array.dtype.kind == "f":
+        return array if array.dtype.itemsize >= 4 else array.astype(np.float32)
+    if array.dtype.kind in "iub":
+        return array.astype(np.float64)
+    raise ValueError(f"{name} must hold numbers; got values of type {array.dtype}")
+
+
+def to_class_last(logits):
+    """Move torch's class axis (0 for shape (C,), else 1) to the end: (N, C, d1, ...) -> (N, d1, ..., C)."""
+    if logits.ndim == 0:
+        raise ValueError(
+            "input must have a class dimension: shape (C,), (N, C) or (N, C, d1, ...); got a scalar"
+        )
+    return logits if logits.ndim == 1 else np.moveaxis(logits, 1, -1)
+
+
+def from_class_last(values, ndim):
+    """Inverse of `to_class_last` for an array whose original input had `ndim` dimensions."""
+    return values if ndim == 1 else np.moveaxis(values, -1, 1)
+
+
+def is_probability_target(logits, target):
+    """torch's rule: a target of exactly the input's shape holds class probabilities, any other
+    shape holds class indices."""
+    return np.shape(target) == logits.shape
+
+
+def check_reduction(reduction, allowed=TORCH_REDUCTIONS):
+    if reduction not in allowed:
+        choices = ", ".join(repr(r) for r in allowed)
+        raise ValueError(f"reduction must be one of {choices}; got {reduction!r}")
+
+
+def check_label_smoothing(label_smoothing):
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0; got {label_smoothing}")
+
+
+def check_class_weight(weight, num_classes, dtype):
+    """The per-class `weight` as an array of shape (C,) in the input's dtype, or None."""
+    if weight is None:
+        return None
+    weight = as_float_array(weight, "weight").astype(dtype, copy=False)
+    if weight.shape != (num_classes,):
+        raise ValueError(
+            f"weight must hold one value per class, shape ({num_classes},); got shape {weight.shape}"
+        )
+    return weight
+
+
+def check_probability_target(target, dtype, name="target"):
+    """Class-probability targets must be floating point (torch refuses integer ones)."""
+    target = np.asarray(target)
+    if target.dtype.kind != "f":
+        raise ValueError(
+            f"{name} has the input's shape, so it is read as class probabilities and must hold floats; "
+            f"got {target.dtype}. Pass class indices with one value per sample instead, or floats."
+        )
+    return target.astype(dtype, copy=False)
+
+
+def check_class_indices(target, logits_shape, num_classes, ignore_index=None):
+    """Integer class indices of shape `logits_shape` without the class axis, each in 0..C-1 or equal to
+    `ignore_index`. Returned as int64."""
+    target = np.asarray(target)
+    expected_shape = _shape_without_class_axis(logits_shape)
+    if target.dtype.kind not in "iu":
+        raise ValueError(
+            f"target holds class indices here (its shape {target.shape} is not the input's shape "
+            f"{tuple(logits_shape)}), so it must hold integers; got {target.dtype}. "
+            "Pass integer labels, or probabilities of the input's shape."
+        )
+    if target.shape != expected_shape:
+        raise ValueError(
+            f"target has shape {target.shape}, but an input of shape {tuple(logits_shape)} needs class "
+            f"indices of shape {expected_shape} (or class probabilities of shape {tuple(logits_shape)})"
+        )
+    return check_label_range(target.astype(np.int64), num_classes, ignore_index)
+
+
+def check_label_range(labels, num_classes, ignore_index=None):
+    """Raise for any label outside 0..C-1 that is not `ignore_index`."""
+    out_of_range = (labels < 0) | (labels >= num_classes)
+    if ignore_index is not None:
+        out_of_range &= labels != ignore_index
+    if out_of_range.any():
+        first = int(labels[out_of_range].flat[0])
+        allowed = f"0..{num_classes - 1}"
+        if ignore_index is not None:
+            allowed += f" (or ignore_index={ignore_index})"
+        raise ValueError(f"target class {first} is out of range: class indices must be in {allowed}")
+    return labels
+
+
+def check_same_shape(a, b, name_a, name_b):
+    if np.shape(a) != np.shape(b):
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape; got {np.shape(a)} and {np.shape(b)}"
+        )
+
+
+def check_unit_interval(values, name):
+    """torch's binary_cross_entropy refuses values outside [0, 1] (NaN included)."""
+    inside = (values >= 0) & (values <= 1)
+    if not np.all(inside):
+        first = values[~inside].flat[0]
+        raise ValueError(f"all elements of {name} must be between 0 and 1; got {first}")
+
+
+def _shape_without_class_axis(logits_shape):
+    return () if len(logits_shape) == 1 else tuple(logits_shape[:1]) + tuple(logits_shape[2:])
+
+
+@contextmanager
+def quiet_nan():
+    """Silence NumPy's warnings where a NaN or infinity is the intended answer (0/0 when every target
+    is ignored, log(0) before the -100 clamp), as torch returns them silently."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        yield

@@ -1,0 +1,211 @@
+"""Analytic gradients of core's losses with respect to their first input (torch) or `y_pred` (Keras).
+
+Each function has the name and the arguments of the loss it differentiates and returns an array of
+the input's shape. For reduction="none" (and Keras's per-sample function forms) it is the gradient of
+the sum of the outputs. Written from the formulas, not by finite differences; the tests compare them
+with torch's autograd, Keras on the torch backend, and finite differences.
+"""
+
+import numpy as np
+
+from core import keras_losses as keras
+from core import losses
+from core._arrays import check_reduction, from_class_last, is_probability_target, quiet_nan
+
+# torch's BCE backward divides by max(p (1 - p), EPSILON), a float constant even for double inputs.
+BCE_GRAD_EPSILON = float(np.float32(1e-12))
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """dL/dz of losses.cross_entropy, with p = softmax(z) over the class axis and eps = label_smoothing.
+
+    Class indices, per counted sample n:
+        (1 - eps) * w_{y_n} * (p_n - onehot(y_n)) + (eps / C) * (sum_c w_c * p_n - w),
+    zero for ignored samples, divided by sum_n w_{y_n} for 'mean' (all ignored: zeros, as in torch).
+    Class probabilities t, smoothed to t':  p_n * sum_c w_c t'_{n,c} - w * t'_n, divided by N for 'mean'.
+    Without weights and smoothing both are the familiar p - y.
+    """
+    logits, log_probs, class_weight, num_classes = losses.prepare_logits(
+        input, weight, reduction, label_smoothing
+    )
+    probs = np.exp(log_probs)  # torch's log_softmax backward also uses exp(log_softmax)
+    if is_probability_target(logits, target):
+        weighted_target = losses.probability_target(
+            target, logits.dtype, ignore_index, label_smoothing, num_classes
+        )
+        if class_weight is not None:
+            weighted_target = weighted_target * class_weight
+        grad = probs * weighted_target.sum(axis=-1, keepdims=True) - weighted_target
+        grad *= _mean_scale(reduction, grad.size // num_classes)
+        return from_class_last(grad, logits.ndim)
+
+    labels, counted, target_weight = losses.class_index_target(
+        target, logits.shape, class_weight, ignore_index, logits.dtype
+    )
+    scale = _mean_scale(reduction, target_weight.sum())
+    smoothing_term = None
+    if label_smoothing > 0:
+        weight_vector = np.ones(num_classes, logits.dtype) if class_weight is None else class_weight
+        per_sample = (label_smoothing / num_classes * scale) * counted.astype(logits.dtype)
+        smoothing_term = (weight_vector.sum() * probs - weight_vector) * per_sample[..., None]
+    row_scale = (1 - label_smoothing) * scale * target_weight
+    grad = probs  # reused in place: the largest array here, and a bench case (N=512, C=32000)
+    grad *= row_scale[..., None]
+    _add_at_labels(grad, labels, -row_scale)
+    if smoothing_term is not None:
+        grad += smoothing_term
+    return from_class_last(grad, logits.ndim)
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """dL/d(input) of losses.nll_loss: -w_{y_n} at [n, y_n] for counted n, 0 elsewhere;
+    divided by sum_n w_{y_n} for 'mean'."""
+    log_probs, _, labels, _, target_weight = losses.prepare_log_probs(
+        input, target, weight, ignore_index, reduction
+    )
+    grad = np.zeros_like(log_probs)
+    _add_at_labels(grad, labels, -_mean_scale(reduction, target_weight.sum()) * target_weight)
+    return from_class_last(grad, np.ndim(input))
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """dL/dp of losses.binary_cross_entropy: w * (p - y) / max(p (1 - p), 1e-12), / numel for 'mean'.
+
+    As in torch, the gradient does not see the -100 clamp: at p = 0 with y = 1 it is about -1e12.
+    """
+    probs, target = losses.binary_inputs(input, target, reduction, probabilities=True)
+    grad = (probs - target) / np.maximum((1 - probs) * probs, probs.dtype.type(BCE_GRAD_EPSILON))
+    return _weighted_and_scaled(grad, weight, reduction, probs.shape)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+    """dL/dz of losses.binary_cross_entropy_with_logits, divided by numel for 'mean':
+
+    w * ((1 + (pos_weight - 1) y) * sigmoid(z) - pos_weight * y),   or w * (sigmoid(z) - y).
+    """
+    logits, target = losses.binary_inputs(input, target, reduction)
+    sig = losses.sigmoid(logits)
+    if pos_weight is None:
+        grad = sig - target
+    else:
+        log_weight = losses.positive_log_weight(target, pos_weight)
+        grad = log_weight * sig - (log_weight - 1 + target)  # log_weight - 1 + y == pos_weight * y
+    return _weighted_and_scaled(grad, weight, reduction, logits.shape)
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """dL/d(input) of losses.kl_div: -target (or -exp(target) if log_target), divided by N for
+    'batchmean' and by the number of elements for 'mean'."""
+    check_reduction(reduction, ("none", "mean", "sum", "batchmean"))
+    log_q = losses.as_float_array(input)
+    target = losses.as_float_array(target, "target").astype(log_q.dtype, copy=False)
+    grad = -(np.exp(target) if log_target else target) * np.ones_like(log_q)
+    if reduction in ("mean", "batchmean"):
+        grad = grad / losses.kl_div_denominator(grad, log_q, reduction)
+    return _sum_to_shape(grad, log_q.shape)
+
+
+# Keras: gradients with respect to y_pred.
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """d/d(y_pred) of the sum of keras_losses.binary_crossentropy (a mean over `axis` of n values),
+    with y' = y (1 - eps) + eps / 2 and c = clip(p, 1e-7, 1 - 1e-7):
+
+        from_logits:   (sigmoid(z) - y') / n
+        probabilities: (c - y') / max(c (1 - c), 1e-12) / n where the clip passes p, 0 where it holds p.
+    """
+    pred, smoothed = keras.binary_inputs(y_true, y_pred, label_smoothing)
+    if from_logits:
+        grad = losses.sigmoid(pred) - smoothed
+    else:
+        clipped = keras.clip_probabilities(pred)
+        grad = binary_cross_entropy(clipped, smoothed, reduction="none") * keras.inside_clip(pred)
+    return grad / pred.shape[axis]
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """d/d(y_pred) of the sum of keras_losses.categorical_crossentropy, y' the smoothed target:
+
+    from_logits:   softmax(z) * sum(y') - y'
+    probabilities: with S = sum(p), q = p / S, c = clip(q) and g = -y' / c (0 where the clip holds q),
+                   (g - sum_k g_k q_k) / S   (the chain rule through the renormalisation).
+    """
+    pred, smoothed = keras.categorical_inputs(y_true, y_pred, label_smoothing)
+    pred_last, target_last = np.moveaxis(pred, axis, -1), np.moveaxis(smoothed, axis, -1)
+    if from_logits:
+        grad = losses.softmax(pred_last) * target_last.sum(axis=-1, keepdims=True) - target_last
+    else:
+        grad = _renormalised_nll_grad(pred_last, target_last)
+    return np.moveaxis(grad, -1, axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """d/d(y_pred) of the sum of keras_losses.sparse_categorical_crossentropy: the categorical gradient
+    with a one-hot target, zero for entries equal to `ignore_class`."""
+    pred, labels, valid = keras.sparse_inputs(y_true, y_pred, ignore_class, axis)
+    pred_last = np.moveaxis(pred, axis, -1)
+    onehot = np.zeros_like(pred_last)
+    _add_at_labels(onehot, labels, np.ones(labels.shape, pred.dtype))
+    with quiet_nan():
+        if from_logits:
+            grad = losses.softmax(pred_last) - onehot
+        else:
+            grad = _renormalised_nll_grad(pred_last, onehot)
+    return np.moveaxis(np.where(valid[..., None], grad, 0).astype(pred.dtype, copy=False), -1, axis)
+
+
+def call_loss(name, y_true, y_pred, sample_weight=None, reduction="sum_over_batch_size", **options):
+    """d/d(y_pred) of keras_losses.call_loss: the per-sample gradient times d(reduced)/d(per-sample),
+    which is the merged sample weight and mask over the reduction's divisor."""
+    values, mask = keras.per_sample_values(name, y_true, y_pred, **options)
+    per_sample_grad = KERAS_GRADIENTS[name](y_true, y_pred, **options)
+    coefficients = keras.reduction_coefficients(values, sample_weight, mask, reduction)
+    if coefficients.ndim == 0:
+        return per_sample_grad * coefficients
+    return per_sample_grad * np.expand_dims(coefficients, options.get("axis", -1))
+
+
+KERAS_GRADIENTS = {
+    "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+}
+
+
+def _renormalised_nll_grad(pred, target):
+    """Gradient of -sum_k t_k log clip(p_k / S) with respect to p, class axis last."""
+    total = pred.sum(axis=-1, keepdims=True)
+    normalised = pred / total
+    upstream = -target / keras.clip_probabilities(normalised) * keras.inside_clip(normalised)
+    return (upstream - (upstream * normalised).sum(axis=-1, keepdims=True)) / total
+
+
+def _add_at_labels(values, labels, amounts):
+    """values[..., labels] += amounts along the last axis (one label per position), in place."""
+    index = labels[..., None]
+    current = np.take_along_axis(values, index, axis=-1)
+    np.put_along_axis(values, index, current + amounts[..., None], axis=-1)
+
+
+def _mean_scale(reduction, denominator):
+    """The factor 'mean' puts on every term: 1 / denominator (0 if nothing counts); 1 otherwise."""
+    if reduction != "mean":
+        return 1
+    return 0 if denominator == 0 else 1 / denominator
+
+
+def _weighted_and_scaled(grad, weight, reduction, input_shape):
+    if weight is not None:
+        grad = grad * losses.as_float_array(weight, "weight").astype(grad.dtype, copy=False)
+    grad = _sum_to_shape(grad, input_shape)
+    return grad * grad.dtype.type(_mean_scale(reduction, grad.size))
+
+
+def _sum_to_shape(grad, shape):
+    """Sum a gradient that broadcasting made larger back to the input's `shape`."""
+    if grad.shape == tuple(shape):
+        return grad
+    grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+    stretched = tuple(axis for axis, size in enumerate(shape) if size == 1 and grad.shape[axis] != 1)
+    return grad.sum(axis=stretched, keepdims=True)

@@ -1,0 +1,324 @@
+"""The cross-entropy family in NumPy, mirroring `torch.nn.functional`.
+
+Names, arguments and defaults are torch's. The class axis is torch's: 0 for an input of shape (C,),
+1 for (N, C) and (N, C, d1, ...). Arrays keep their floating dtype (float32 in, float32 arithmetic and
+out), so float32 effects such as sigmoid(20) == 1.0 show here as they do in torch.
+"""
+
+import numpy as np
+
+from core._arrays import (
+    as_float_array,
+    check_class_indices,
+    check_class_weight,
+    check_label_smoothing,
+    check_probability_target,
+    check_reduction,
+    check_same_shape,
+    check_unit_interval,
+    is_probability_target,
+    quiet_nan,
+    to_class_last,
+)
+
+BCE_LOG_FLOOR = -100.0  # torch's binary_cross_entropy clamps each log at -100
+
+
+def softmax(x, axis=-1, temperature=1.0):
+    """p_k = exp(z_k / T) / sum_j exp(z_j / T).
+
+    Mirrors torch.softmax(x / T, dim=axis). Stable: the max is subtracted before exp.
+    """
+    shifted = _shift_by_max(_divide_by_temperature(x, temperature), axis)
+    exps = np.exp(shifted)
+    with quiet_nan():
+        return exps / exps.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1, temperature=1.0):
+    """log p_k = z_k / T - logsumexp(z / T).
+
+    Mirrors torch.log_softmax(x / T, dim=axis); exact for logits of +-1e4.
+    """
+    shifted = _shift_by_max(_divide_by_temperature(x, temperature), axis)
+    with quiet_nan():
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def logsumexp(x, axis=-1, keepdims=False):
+    """logsumexp(z) = m + log sum_k exp(z_k - m), m = max_k z_k.
+
+    Mirrors torch.logsumexp(x, dim=axis, keepdim=keepdims).
+    """
+    x = as_float_array(x)
+    peak = _finite_max(x, axis)
+    with quiet_nan():
+        result = peak + np.log(np.exp(x - peak).sum(axis=axis, keepdims=True))
+    return result if keepdims else np.squeeze(result, axis=axis)
+
+
+def entropy(p, axis=-1):
+    """H(p) = -sum_k p_k log p_k, with 0 log 0 = 0 (natural log, in nats).
+
+    Mirrors torch.distributions.Categorical(probs=p).entropy() for normalised p.
+    """
+    p = as_float_array(p, "p")
+    return -_xlogy(p, p).sum(axis=axis)
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of logits against class indices or class probabilities.
+
+    Class indices y (any target whose shape differs from the input's), with eps = label_smoothing:
+        l_n = (1 - eps) * w_{y_n} * (-log p_{n,y_n}) + (eps / C) * sum_c w_c * (-log p_{n,c}),
+        p = softmax(input) over the class axis; l_n = 0 where y_n == ignore_index;
+        'mean' = sum_n l_n / sum_n w_{y_n} over the counted n (NaN if none is counted).
+    Class probabilities t (a target of the input's shape), smoothed to t' = (1 - eps) t + eps / C:
+        l_n = -sum_c w_c t'_{n,c} log p_{n,c};   'mean' = sum_n l_n / N  (N, not the weight sum).
+
+    Mirrors torch.nn.functional.cross_entropy (nn.CrossEntropyLoss).
+    """
+    logits, log_probs, class_weight, num_classes = prepare_logits(input, weight, reduction, label_smoothing)
+    if is_probability_target(logits, target):
+        smoothed = probability_target(target, logits.dtype, ignore_index, label_smoothing, num_classes)
+        per_sample = -_weighted(smoothed * log_probs, class_weight).sum(axis=-1)
+        return _reduce(per_sample, reduction, denominator=per_sample.size)
+
+    labels, counted, target_weight = class_index_target(
+        target, logits.shape, class_weight, ignore_index, logits.dtype
+    )
+    denominator = target_weight.sum()
+    nll_part = _reduce(picked_nll(log_probs, labels, target_weight, counted), reduction, denominator)
+    if label_smoothing <= 0.0:
+        return nll_part
+    uniform_nll = np.where(counted, -_weighted(log_probs, class_weight).sum(axis=-1), 0)
+    smooth_part = _reduce(uniform_nll.astype(logits.dtype, copy=False), reduction, denominator)
+    return (1 - label_smoothing) * nll_part + smooth_part * (label_smoothing / num_classes)
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of log-probabilities at the target classes.
+
+    l_n = -w_{y_n} * input[n, y_n], 0 where y_n == ignore_index;
+    'mean' = sum_n l_n / sum_n w_{y_n} over the counted n (NaN if none is counted).
+
+    Mirrors torch.nn.functional.nll_loss (nn.NLLLoss). `input` must already be log-probabilities:
+    cross_entropy(z, y) == nll_loss(log_softmax(z, axis=1), y).
+    """
+    log_probs, class_weight, labels, counted, target_weight = prepare_log_probs(
+        input, target, weight, ignore_index, reduction
+    )
+    per_sample = picked_nll(log_probs, labels, target_weight, counted)
+    return _reduce(per_sample, reduction, denominator=target_weight.sum())
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """Binary cross-entropy of probabilities p against targets y in [0, 1]:
+
+        l = -w * (y * max(log p, -100) + (1 - y) * max(log(1 - p), -100)),  'mean' over all elements.
+
+    Mirrors torch.nn.functional.binary_cross_entropy (nn.BCELoss), including the clamp that turns
+    p = 0 or 1 with the opposite target into a loss of 100 instead of infinity.
+    """
+    probs, target = binary_inputs(input, target, reduction, probabilities=True)
+    with quiet_nan():
+        log_p = np.maximum(np.log(probs), BCE_LOG_FLOOR)
+        log_not_p = np.maximum(np.log1p(-probs), BCE_LOG_FLOOR)
+    losses = (target - 1) * log_not_p - target * log_p
+    return _reduce(_times_weight(losses, weight), reduction, denominator=losses.size)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+    """Binary cross-entropy on logits z, computed stably through log sigmoid:
+
+        l = w * ((1 - y) * z - (1 + (pos_weight - 1) * y) * log sigmoid(z)),
+        log sigmoid(z) = min(z, 0) - log(1 + exp(-|z|)),   'mean' over all elements.
+
+    Equal to -w * (pos_weight * y * log sigmoid(z) + (1 - y) * log(1 - sigmoid(z))), but exact for
+    |z| = 1e4. `pos_weight` broadcasts against the target (one value per class on the last axis).
+    Mirrors torch.nn.functional.binary_cross_entropy_with_logits (nn.BCEWithLogitsLoss).
+    """
+    logits, target = binary_inputs(input, target, reduction)
+    log_sig = log_sigmoid(logits)
+    if pos_weight is not None:
+        log_sig = log_sig * positive_log_weight(target, pos_weight)
+    losses = (1 - target) * logits - log_sig
+    return _reduce(_times_weight(losses, weight), reduction, denominator=losses.size)
+
+
+def kl_div(input, target, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence KL(target || q) with `input` = log q (log-probabilities):
+
+        l = target * (log target - input)          (0 where target == 0)
+        l = exp(target) * (target - input)         if log_target
+        'batchmean' = sum / N (the true KL per sample); 'mean' = sum / number of elements.
+
+    Mirrors torch.nn.functional.kl_div. Note the order: input is the model's log-probabilities and
+    target the reference distribution.
+    """
+    check_reduction(reduction, ("none", "mean", "sum", "batchmean"))
+    log_q = as_float_array(input)
+    target = as_float_array(target, "target").astype(log_q.dtype, copy=False)
+    if log_target:
+        losses = np.exp(target) * (target - log_q)
+    else:
+        losses = _xlogy(target, target) - target * log_q
+    return _reduce(
+        losses,
+        "mean" if reduction == "batchmean" else reduction,
+        denominator=kl_div_denominator(losses, log_q, reduction),
+    )
+
+
+# Building blocks the gradients and pages share.
+
+
+def sigmoid(z):
+    """sigmoid(z) = 1 / (1 + exp(-z)), without overflow for either sign of z."""
+    z = as_float_array(z)
+    decay = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + decay), decay / (1 + decay))
+
+
+def log_sigmoid(z):
+    """log sigmoid(z) = min(z, 0) - log(1 + exp(-|z|)); mirrors torch.nn.functional.logsigmoid."""
+    z = as_float_array(z)
+    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+
+
+def positive_log_weight(target, pos_weight):
+    """The factor 1 + (pos_weight - 1) * y that BCE with logits puts on log sigmoid(z)."""
+    pos_weight = as_float_array(pos_weight, "pos_weight").astype(target.dtype, copy=False)
+    return (pos_weight - 1) * target + 1
+
+
+def binary_inputs(input, target, reduction, probabilities=False):
+    """The checked (input, target) pair of the binary losses, target in the input's dtype."""
+    check_reduction(reduction)
+    values = as_float_array(input)
+    target = as_float_array(target, "target").astype(values.dtype, copy=False)
+    check_same_shape(target, values, "target", "input")
+    if probabilities:
+        check_unit_interval(values, "input")
+        check_unit_interval(target, "target")
+    return values, target
+
+
+def probability_target(target, dtype, ignore_index, label_smoothing, num_classes):
+    """A class-probability target, checked, class axis last, smoothed to t' = (1 - eps) t + eps / C."""
+    if ignore_index >= 0:
+        raise ValueError(
+            "ignore_index is not supported with class-probability targets (a target of the input's "
+            f"shape); got ignore_index={ignore_index}"
+        )
+    probs = to_class_last(check_probability_target(target, dtype))
+    if label_smoothing <= 0.0:
+        return probs
+    return probs * (1 - label_smoothing) + label_smoothing / num_classes
+
+
+def kl_div_denominator(losses, log_q, reduction):
+    if reduction == "batchmean":
+        return log_q.shape[0] if log_q.ndim > 0 else 1
+    return losses.size
+
+
+def prepare_logits(input, weight, reduction, label_smoothing):
+    """Checked logits, their class-last log-softmax, the class weight and C."""
+    check_reduction(reduction)
+    check_label_smoothing(label_smoothing)
+    logits = as_float_array(input)
+    log_probs = log_softmax(to_class_last(logits), axis=-1)
+    num_classes = log_probs.shape[-1]
+    return logits, log_probs, check_class_weight(weight, num_classes, logits.dtype), num_classes
+
+
+def prepare_log_probs(input, target, weight, ignore_index, reduction):
+    """nll_loss's checked inputs: class-last log-probabilities, the class weight, and the target as
+    class_index_target gives it."""
+    check_reduction(reduction)
+    log_probs_in = as_float_array(input)
+    log_probs = to_class_last(log_probs_in)
+    class_weight = check_class_weight(weight, log_probs.shape[-1], log_probs.dtype)
+    labels, counted, target_weight = class_index_target(
+        target, log_probs_in.shape, class_weight, ignore_index, log_probs.dtype
+    )
+    return log_probs, class_weight, labels, counted, target_weight
+
+
+def class_index_target(target, input_shape, class_weight, ignore_index, dtype):
+    """(labels, counted, target_weight) for class-index targets: labels with ignored ones set to 0, the
+    mask of counted samples, and w_{y_n} per sample (1 without weights, 0 where ignored). The 'mean'
+    denominator is target_weight.sum()."""
+    num_classes = input_shape[0] if len(input_shape) == 1 else input_shape[1]
+    labels = check_class_indices(target, input_shape, num_classes, ignore_index)
+    counted = labels != ignore_index
+    labels = np.where(counted, labels, 0)
+    if class_weight is None:
+        return labels, counted, counted.astype(dtype)
+    return labels, counted, np.where(counted, class_weight[labels], 0).astype(dtype, copy=False)
+
+
+def picked_nll(log_probs, labels, target_weight, counted):
+    """-w_{y_n} * log_probs[n, y_n] per sample (class-last layout), 0 where not counted."""
+    picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
+    return np.where(counted, -target_weight * picked, 0).astype(log_probs.dtype, copy=False)
+
+
+def _reduce(losses, reduction, denominator):
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "sum":
+        return total
+    with quiet_nan():
+        return (total / denominator).astype(losses.dtype)
+
+
+def _times_weight(losses, weight):
+    if weight is None:
+        return losses
+    return losses * as_float_array(weight, "weight").astype(losses.dtype, copy=False)
+
+
+def _weighted(values, class_weight):
+    return values if class_weight is None else values * class_weight
+
+
+def _xlogy(x, y):
+    """x * log(y) with 0 where x == 0 (torch.xlogy)."""
+    with quiet_nan():
+        return np.where(x == 0, 0, x * np.log(y)).astype(x.dtype, copy=False)
+
+
+def _divide_by_temperature(x, temperature):
+    x = as_float_array(x)
+    if not temperature > 0:
+        raise ValueError(f"temperature must be greater than 0; got {temperature}")
+    return x if temperature == 1.0 else x / temperature
+
+
+def _finite_max(x, axis):
+    """The max along `axis` (kept), with non-finite maxima replaced by 0 so that subtracting it never
+    makes inf - inf."""
+    peak = np.max(x, axis=axis, keepdims=True)
+    return np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
+
+
+def _shift_by_max(x, axis):
+    return x - _finite_max(x, axis)
+
+
+__all__ = [
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "entropy",
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+    "sigmoid",
+    "log_sigmoid",
+]
