@@ -10,7 +10,7 @@ import numpy as np
 
 from core import keras_losses as keras
 from core import losses
-from core._arrays import check_reduction, from_class_last, is_probability_target, quiet_nan
+from core._arrays import check_reduction, from_class_last, is_probability_target, quiet_nan, to_class_last
 
 # torch's BCE backward divides by max(p (1 - p), EPSILON), a float constant even for double inputs.
 BCE_GRAD_EPSILON = float(np.float32(1e-12))
@@ -25,10 +25,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     Class probabilities t, smoothed to t':  p_n * sum_c w_c t'_{n,c} - w * t'_n, divided by N for 'mean'.
     Without weights and smoothing both are the familiar p - y.
     """
-    logits, log_probs, class_weight, num_classes = losses.prepare_logits(
-        input, weight, reduction, label_smoothing
-    )
-    probs = np.exp(log_probs)  # torch's log_softmax backward also uses exp(log_softmax)
+    logits, class_weight, num_classes = losses.prepare_logits(input, weight, reduction, label_smoothing)
+    probs = losses.softmax(to_class_last(logits), axis=-1)
     if is_probability_target(logits, target):
         weighted_target = losses.probability_target(
             target, logits.dtype, ignore_index, label_smoothing, num_classes

@@ -29,10 +29,11 @@ def softmax(x, axis=-1, temperature=1.0):
 
     Mirrors torch.softmax(x / T, dim=axis). Stable: the max is subtracted before exp.
     """
-    shifted = _shift_by_max(_divide_by_temperature(x, temperature), axis)
-    exps = np.exp(shifted)
+    exps = _shift_by_max(_divide_by_temperature(x, temperature), axis)  # a new array: work in place
+    np.exp(exps, out=exps)
     with quiet_nan():
-        return exps / exps.sum(axis=axis, keepdims=True)
+        exps /= exps.sum(axis=axis, keepdims=True)
+    return exps
 
 
 def log_softmax(x, axis=-1, temperature=1.0):
@@ -78,8 +79,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     Mirrors torch.nn.functional.cross_entropy (nn.CrossEntropyLoss).
     """
-    logits, log_probs, class_weight, num_classes = prepare_logits(input, weight, reduction, label_smoothing)
+    logits, class_weight, num_classes = prepare_logits(input, weight, reduction, label_smoothing)
+    class_last = to_class_last(logits)
     if is_probability_target(logits, target):
+        log_probs = log_softmax(class_last, axis=-1)
         smoothed = probability_target(target, logits.dtype, ignore_index, label_smoothing, num_classes)
         per_sample = -_weighted(smoothed * log_probs, class_weight).sum(axis=-1)
         return _reduce(per_sample, reduction, denominator=per_sample.size)
@@ -88,9 +91,11 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         target, logits.shape, class_weight, ignore_index, logits.dtype
     )
     denominator = target_weight.sum()
-    nll_part = _reduce(picked_nll(log_probs, labels, target_weight, counted), reduction, denominator)
+    picked = log_softmax_at(class_last, labels)
+    nll_part = _reduce(weighted_nll(picked, target_weight, counted), reduction, denominator)
     if label_smoothing <= 0.0:
         return nll_part
+    log_probs = log_softmax(class_last, axis=-1)
     uniform_nll = np.where(counted, -_weighted(log_probs, class_weight).sum(axis=-1), 0)
     smooth_part = _reduce(uniform_nll.astype(logits.dtype, copy=False), reduction, denominator)
     return (1 - label_smoothing) * nll_part + smooth_part * (label_smoothing / num_classes)
@@ -108,7 +113,8 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     log_probs, class_weight, labels, counted, target_weight = prepare_log_probs(
         input, target, weight, ignore_index, reduction
     )
-    per_sample = picked_nll(log_probs, labels, target_weight, counted)
+    picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
+    per_sample = weighted_nll(picked, target_weight, counted)
     return _reduce(per_sample, reduction, denominator=target_weight.sum())
 
 
@@ -224,13 +230,23 @@ def kl_div_denominator(losses, log_q, reduction):
 
 
 def prepare_logits(input, weight, reduction, label_smoothing):
-    """Checked logits, their class-last log-softmax, the class weight and C."""
+    """cross_entropy's checked arguments: the logits, the class weight and C."""
     check_reduction(reduction)
     check_label_smoothing(label_smoothing)
     logits = as_float_array(input)
-    log_probs = log_softmax(to_class_last(logits), axis=-1)
-    num_classes = log_probs.shape[-1]
-    return logits, log_probs, check_class_weight(weight, num_classes, logits.dtype), num_classes
+    num_classes = to_class_last(logits).shape[-1]
+    return logits, check_class_weight(weight, num_classes, logits.dtype), num_classes
+
+
+def log_softmax_at(class_last, labels):
+    """log p_y = (z_y - m) - log sum_k exp(z_k - m), m = max_k z_k, at one label per position:
+    the same arithmetic as torch's log_softmax, without building the whole log-softmax array."""
+    peak = _finite_max(class_last, -1)
+    exps = class_last - peak
+    np.exp(exps, out=exps)
+    picked = np.take_along_axis(class_last, labels[..., None], axis=-1) - peak
+    with quiet_nan():
+        return (picked - np.log(exps.sum(axis=-1, keepdims=True)))[..., 0]
 
 
 def prepare_log_probs(input, target, weight, ignore_index, reduction):
@@ -259,10 +275,10 @@ def class_index_target(target, input_shape, class_weight, ignore_index, dtype):
     return labels, counted, np.where(counted, class_weight[labels], 0).astype(dtype, copy=False)
 
 
-def picked_nll(log_probs, labels, target_weight, counted):
-    """-w_{y_n} * log_probs[n, y_n] per sample (class-last layout), 0 where not counted."""
-    picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
-    return np.where(counted, -target_weight * picked, 0).astype(log_probs.dtype, copy=False)
+def weighted_nll(picked_log_probs, target_weight, counted):
+    """-w_{y_n} * log p_{n, y_n} per sample, 0 where not counted."""
+    nll = np.where(counted, -target_weight * picked_log_probs, 0)
+    return nll.astype(picked_log_probs.dtype, copy=False)
 
 
 def _reduce(losses, reduction, denominator):
