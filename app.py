@@ -6,15 +6,18 @@ a folder named pages/ next to the entry script is also Streamlit's legacy auto-d
 
 import streamlit as st
 
-st.set_page_config(page_title="Cross-Entropy Explorer", page_icon=":material/functions:", layout="wide")
+from ui.language import language_param, language_switch, t
+from ui.url_state import restore
+
+st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="assets/icon.png", layout="wide")
+restore("app", [language_param()])
 
 with st.sidebar:
-    st.title("Cross-Entropy Explorer")
-    st.caption("Softmax and cross-entropy, computed with plain NumPy.")
+    st.title(t("app.title"))
+    st.caption(t("app.tagline"))
+    language_switch()
 
-pg = st.navigation(
-    [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    ]
-)
-pg.run()
+PAGES = [
+    st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),
+]
+st.navigation(PAGES).run()

@@ -1,0 +1,249 @@
+"""Playground: set K logits, a target and a temperature; watch softmax, the loss and its gradient."""
+
+import numpy as np
+import streamlit as st
+
+from core import figures, framework_check
+from core import playground as pg
+from core.formatting import fmt
+from core.parsing import parse_vector
+from ui.language import current_language, t
+from ui.url_state import current_values, publish, restore, set_values
+
+SPECS = pg.url_specs()
+DEFAULTS = {spec.key: spec.default for spec in SPECS}
+
+
+# Callbacks: they change control values before the widgets are drawn.
+
+
+def apply_paste():
+    try:
+        logits = parse_vector(
+            st.session_state.pg_paste, min_length=pg.CLASS_RANGE[0], max_length=pg.MAX_CLASSES, max_abs=1e6
+        )
+    except ValueError as error:
+        st.session_state._pg_message = ("error", t("pg.paste_error", error=str(error)))
+        return
+    clipped = bool(np.any(np.abs(logits) > pg.LOGIT_RANGE[1]))
+    set_values(pg.values_for_logits(logits))
+    message = t("pg.paste_ok", count=len(logits)) + (" " + t("pg.clipped") if clipped else "")
+    st.session_state._pg_message = ("success", message)
+
+
+def take_step():
+    state = pg.state_from_values(current_values(SPECS))
+    values, (before, after, clipped) = pg.values_after_step(state, st.session_state.pg_lr)
+    set_values(values)
+    message = t("pg.step_result", lr=fmt(st.session_state.pg_lr, 2), before=fmt(before), after=fmt(after))
+    st.session_state._pg_message = ("info", message + (" " + t("pg.clipped") if clipped else ""))
+
+
+def reset():
+    set_values(DEFAULTS)
+    st.session_state._pg_message = None
+
+
+def randomise():
+    rng = np.random.default_rng()
+    set_values(pg.values_for_logits(pg.random_logits(rng, st.session_state.pg_k)))
+    st.session_state._pg_message = None
+
+
+# Controls
+
+
+def controls():
+    st.subheader(t("pg.controls"))
+    st.slider(t("pg.num_classes"), *pg.CLASS_RANGE, key="pg_k")
+    num_classes = st.session_state.pg_k
+    for i in range(num_classes):
+        st.slider(t("pg.logit", index=i), *pg.LOGIT_RANGE, step=0.1, format="%.1f", key=f"pg_z{i}")
+    st.text_input(
+        t("pg.paste"),
+        key="pg_paste",
+        help=t("pg.paste_help"),
+        on_change=apply_paste,
+        placeholder="2, 1, 0.1",
+        max_chars=2000,
+    )
+    with st.container(horizontal=True, wrap=True):
+        st.button(t("pg.one_step"), on_click=take_step, icon=":material/south:", key="pg_step_button")
+        st.button(t("pg.random"), on_click=randomise, icon=":material/casino:", key="pg_random_button")
+        st.button(t("pg.reset"), on_click=reset, icon=":material/restart_alt:", key="pg_reset_button")
+    target_controls(num_classes)
+    st.slider(
+        t("pg.temperature"),
+        *pg.TEMPERATURE_RANGE,
+        step=0.1,
+        format="%.1f",
+        key="pg_t",
+        help=t("pg.temperature_help"),
+    )
+
+
+def target_controls(num_classes):
+    st.radio(
+        t("pg.target_kind"),
+        pg.TARGET_KINDS,
+        key="pg_target",
+        horizontal=True,
+        format_func=lambda kind: t(f"pg.target.{kind}"),
+    )
+    if st.session_state.pg_target == "soft":
+        st.caption(t("pg.soft_help"))
+        for i in range(num_classes):
+            st.slider(t("pg.soft_weight", index=i), 0.0, 1.0, step=0.05, key=f"pg_y{i}")
+        return
+    st.selectbox(
+        t("pg.true_class"),
+        list(range(num_classes)),
+        key="pg_class",
+        format_func=lambda k: t("pg.class_name", index=k),
+    )
+    if st.session_state.pg_target == "smoothed":
+        st.slider(t("pg.smoothing"), 0.0, 1.0, step=0.01, key="pg_eps")
+
+
+# Readouts
+
+
+def message_box():
+    message = st.session_state.get("_pg_message")
+    if message:
+        kind, body = message
+        {"error": st.error, "success": st.success, "info": st.info}[kind](body)
+
+
+def loss_panel(state, readout):
+    with st.container(key="pg_loss"):
+        st.metric(t("pg.loss"), fmt(readout.loss))
+    columns = st.columns(3)
+    columns[0].metric(t("pg.entropy"), fmt(readout.entropy))
+    columns[1].metric(t("pg.uniform"), fmt(readout.uniform_loss))
+    columns[2].metric(t("pg.floor"), fmt(readout.target_entropy))
+    st.caption(t("pg.formula"))
+    for block in pg.formula_lines(state, readout):
+        st.latex(block)
+
+
+def charts(state, readout, lang):
+    true_class = None if state.target_kind == "soft" else state.true_class
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(
+            figures.logits_figure(readout.logits, true_class, lang),
+            key="pg_logits",
+            theme=None,
+            config=figures.DOWNLOAD_CONFIG,
+            alt=figures.logits_alt(readout.logits, true_class, lang),
+        )
+    with right:
+        st.plotly_chart(
+            figures.probability_figure(readout.probs, readout.target, true_class, lang),
+            key="pg_probs",
+            theme=None,
+            config=figures.DOWNLOAD_CONFIG,
+            alt=figures.probability_alt(readout.probs, readout.target, readout.loss, lang),
+        )
+
+
+def gradient_panel(state, readout, lang):
+    st.plotly_chart(
+        figures.gradient_figure(readout.gradient, state.temperature, lang),
+        key="pg_grad",
+        theme=None,
+        config=figures.DOWNLOAD_CONFIG,
+        alt=figures.gradient_alt(readout.gradient, lang),
+    )
+    story = pg.gradient_story(readout)
+    if story.at_minimum:
+        st.write(t("pg.gradient_minimum"))
+    else:
+        st.write(
+            t(
+                "pg.gradient_story",
+                rising=story.rising_class,
+                falling=story.falling_class,
+                size=fmt(story.largest_step),
+            )
+        )
+
+
+@st.fragment
+def descent_panel(state, lang):
+    st.subheader(t("pg.step_title"))
+    left, right = st.columns(2)
+    left.slider(t("pg.learning_rate"), 0.05, 10.0, step=0.05, key="pg_lr")
+    right.slider(t("pg.steps"), 1, 100, key="pg_steps")
+    path = pg.descent_path(state, st.session_state.pg_lr, st.session_state.pg_steps)
+    st.plotly_chart(
+        figures.descent_figure(path, lang),
+        key="pg_path",
+        theme=None,
+        config=figures.DOWNLOAD_CONFIG,
+        alt=figures.descent_alt(path, lang),
+    )
+    st.caption(t("pg.path_caption", steps=st.session_state.pg_steps, lr=fmt(st.session_state.pg_lr, 2)))
+
+
+@st.fragment
+def check_panel(state, readout):
+    with st.expander(t("check.title"), icon=":material/fact_check:"):
+        if not st.toggle(t("check.open"), key="pg_check"):
+            st.code(framework_check.torch_snippet(state), language="python")
+            return
+        rows = []
+        for module, package, run in (
+            ("torch", "torch==2.13.0", framework_check.torch_result),
+            ("keras", "keras", framework_check.keras_result),
+        ):
+            if not framework_check.is_installed(module):
+                st.info(t("check.missing", library=module, package=package))
+                continue
+            with st.spinner(t("check.loading")):
+                rows.append(run(state))
+        show_comparison(rows, readout)
+        st.caption(t("check.snippet"))
+        st.code(framework_check.torch_snippet(state), language="python")
+
+
+def show_comparison(results, readout):
+    if not results:
+        return
+    table = {
+        t("check.framework"): [r.framework for r in results],
+        t("check.call"): [r.call for r in results],
+        t("check.loss"): [fmt(r.loss, 6) for r in results],
+        t("check.loss_diff"): [f"{abs(r.loss - readout.loss):.1e}" for r in results],
+        t("check.grad_diff"): [f"{np.max(np.abs(r.gradient - readout.gradient)):.1e}" for r in results],
+    }
+    st.dataframe(table, hide_index=True)
+    worst = max(abs(r.loss - readout.loss) / max(1.0, abs(readout.loss)) for r in results)
+    tolerance = "1e-6 (torch, float64) / 1e-5 (Keras, float32)"
+    st.write(t("check.agree" if worst < 1e-5 else "check.disagree", tolerance=tolerance))
+
+
+# The page
+
+lang = current_language()
+refused = restore("playground", SPECS, extra_check=pg.inconsistent_values)
+st.title(t("pg.title"))
+st.write(t("pg.intro"))
+if refused:
+    with st.container(key="pg_notice"):
+        st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+
+control_column, view_column = st.columns([1, 2], gap="large")
+with control_column:
+    controls()
+state = pg.state_from_values(current_values(SPECS))
+readout = pg.evaluate(state)
+with view_column:
+    message_box()
+    loss_panel(state, readout)
+    charts(state, readout, lang)
+    gradient_panel(state, readout, lang)
+descent_panel(state, lang)
+check_panel(state, readout)
+publish(SPECS)

@@ -1,0 +1,180 @@
+"""core.playground, core.url_params, core.i18n, core.formatting, core.figures, core.framework_check."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from core import figures, framework_check, playground
+from core.formatting import fmt, fmt_signed
+from core.i18n import STRINGS, normalise_language, placeholders, text
+from core.url_params import read_params
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def torch_loss_and_grad(state):
+    """The independent oracle: torch on z / T with the same target, autograd for the gradient."""
+    logits = torch.tensor(state.logits, dtype=torch.float64, requires_grad=True)
+    target, smoothing = playground.loss_arguments(state)
+    target = torch.tensor(target) if target.ndim == 0 else torch.tensor(target, dtype=torch.float64)
+    loss = torch.nn.functional.cross_entropy(logits / state.temperature, target, label_smoothing=smoothing)
+    loss.backward()
+    return loss.item(), logits.grad.numpy()
+
+
+STATES = [
+    playground.PlaygroundState(),
+    playground.PlaygroundState(logits=(0.5, -3.0, 2.2, 9.9), true_class=3, temperature=0.3),
+    playground.PlaygroundState(logits=(1.0, 2.0), target_kind="smoothed", smoothing=0.25, temperature=4.0),
+    playground.PlaygroundState(logits=(-10.0, 10.0, 0.0), target_kind="soft", soft_weights=(0.2, 0.0, 0.6)),
+]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_readout_matches_torch(state):
+    readout = playground.evaluate(state)
+    loss, grad = torch_loss_and_grad(state)
+    assert readout.loss == pytest.approx(loss, rel=1e-12)
+    np.testing.assert_allclose(readout.gradient, grad, atol=1e-12)
+    np.testing.assert_allclose(
+        readout.gradient, (readout.probs - readout.target) / state.temperature, atol=1e-12
+    )
+    assert readout.loss == pytest.approx(readout.logsumexp - readout.target_logit, rel=1e-12)
+
+
+def test_seed_state_shows_the_seed_numbers():
+    readout = playground.evaluate(playground.PlaygroundState())
+    np.testing.assert_allclose(readout.probs, [0.6590, 0.2424, 0.0986], atol=5e-5)
+    assert fmt(readout.loss) == "0.4170"
+    lines = playground.formula_lines(playground.PlaygroundState(), readout)
+    assert r"-\log(0.6590)" in lines[0] and "0.4170" in lines[0]
+    assert "2.4170 - 2.0000" in lines[1]
+
+
+def test_soft_weights_are_normalised_and_all_zero_means_uniform():
+    state = playground.PlaygroundState(target_kind="soft", soft_weights=(2.0, 1.0, 1.0))
+    np.testing.assert_allclose(playground.target_distribution(state), [0.5, 0.25, 0.25])
+    uniform = playground.PlaygroundState(target_kind="soft", soft_weights=(0.0, 0.0, 0.0))
+    np.testing.assert_allclose(playground.target_distribution(uniform), [1 / 3] * 3)
+
+
+def test_one_step_moves_against_the_gradient_and_lowers_the_loss():
+    state = playground.PlaygroundState()
+    values, (before, after, clipped) = playground.values_after_step(state, 1.0)
+    expected = np.round(np.asarray(state.logits) - playground.evaluate(state).gradient, 1)
+    np.testing.assert_allclose([values[f"pg_z{i}"] for i in range(3)], expected)
+    assert after < before and not clipped
+
+
+def test_descent_path_loss_never_increases_for_a_small_learning_rate():
+    path = playground.descent_path(STATES[1], learning_rate=0.05, steps=50)
+    assert np.all(np.diff(path.losses) <= 1e-12)
+    np.testing.assert_allclose(path.probs.sum(axis=1), 1)
+
+
+def test_url_params_accept_valid_values_and_refuse_hostile_ones():
+    specs = playground.url_specs()
+    query = {
+        "pg_k": "4",
+        "pg_z0": "3.46",
+        "pg_target": "soft",
+        "pg_t": "2",
+        "pg_z1": "abc",
+        "pg_z2": "1e308",
+        "pg_class": "1.5",
+        "pg_eps": "nan",
+        "pg_lr": "9" * 60,
+        "pg_steps": "-3",
+        "unrelated": "x",
+    }
+    valid, refused = read_params(query, specs)
+    assert valid == {"pg_k": 4, "pg_z0": 3.5, "pg_target": "soft", "pg_t": 2.0}
+    assert sorted(refused) == sorted(["pg_z1", "pg_z2", "pg_class", "pg_eps", "pg_lr", "pg_steps"])
+    assert playground.inconsistent_values({"pg_k": 3, "pg_class": 7}) == ["pg_class"]
+
+
+def test_every_language_has_the_same_keys_and_placeholders():
+    english = STRINGS["en"]
+    for lang, table in STRINGS.items():
+        assert table.keys() == english.keys(), lang
+        for key, template in table.items():
+            assert placeholders(template) == placeholders(english[key]), (lang, key)
+
+
+def test_every_string_key_used_in_the_code_exists():
+    used = set()
+    for path in [*REPO.glob("pages/*.py"), *REPO.glob("ui/*.py"), *REPO.glob("core/*.py"), REPO / "app.py"]:
+        used |= set(
+            re.findall(
+                r"""\bt(?:ext)?\((?:lang, |current_language\(\), )?["']([a-z]+\.[\w.]+)["']""",
+                path.read_text(),
+            )
+        )
+    used |= {f"pg.target.{kind}" for kind in playground.TARGET_KINDS}
+    assert used, "the pattern found no keys: update it"
+    assert used <= STRINGS["en"].keys(), used - STRINGS["en"].keys()
+
+
+@pytest.mark.parametrize(
+    "code, expected", [("zh-CN", "zh"), ("zh_TW", "zh"), ("en-US", "en"), (None, "en"), ("fr", "en")]
+)
+def test_language_follows_the_browser_locale(code, expected):
+    assert normalise_language(code) == expected
+
+
+def test_formatting():
+    assert fmt(0.41703) == "0.4170"
+    assert fmt(-0.00001) == "-1.000e-05"
+    assert fmt(-0.0) == "0.0000" and fmt(-0.00004, 4) != "-0.0000"
+    assert fmt(float("nan")) == "NaN" and fmt(float("inf")) == "∞"
+    assert fmt(123456.0) == "1.235e+05"
+    assert fmt_signed(0.5) == "+0.5000" and fmt_signed(-0.5) == "-0.5000"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_have_fixed_axes_an_explicit_template_and_mark_the_true_class(lang):
+    readout = playground.evaluate(playground.PlaygroundState())
+    probs = figures.probability_figure(readout.probs, readout.target, 0, lang)
+    assert list(probs.layout.yaxis.range) == [0, 1.12]
+    assert probs.layout.template.layout.font.family == figures.FONT
+    assert probs.data[0].marker.pattern.shape[0] == "/"
+    assert text(lang, "fig.true_suffix", index=0) in probs.data[0].x[0]
+    logits = figures.logits_figure(readout.logits, 0, lang)
+    assert list(logits.layout.yaxis.range) == [-10.5, 10.5]
+    gradient = figures.gradient_figure(readout.gradient, 1.0, lang)
+    colours = gradient.data[0].marker.color
+    assert colours[0] == figures.RAISE_COLOUR and colours[1] == figures.LOWER_COLOUR
+    assert "0.6590" in figures.probability_alt(readout.probs, readout.target, readout.loss, lang)
+
+
+def test_torch_check_agrees_with_core():
+    for state in STATES:
+        result = framework_check.torch_result(state)
+        readout = playground.evaluate(state)
+        assert result.loss == pytest.approx(readout.loss, rel=1e-12)
+        np.testing.assert_allclose(result.gradient, readout.gradient, atol=1e-12)
+
+
+def test_keras_check_agrees_with_core_to_float32():
+    for state in STATES:
+        result = framework_check.keras_result(state)
+        readout = playground.evaluate(state)
+        assert result.loss == pytest.approx(readout.loss, rel=1e-5, abs=1e-6)
+        np.testing.assert_allclose(result.gradient, readout.gradient, atol=1e-5)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_generated_torch_snippet_runs_and_prints_the_pages_numbers(state):
+    snippet = framework_check.torch_snippet(state)
+    output = subprocess.run(
+        [sys.executable, "-c", snippet], capture_output=True, text=True, check=True
+    ).stdout
+    readout = playground.evaluate(state)
+    assert f"loss = {readout.loss:.4f}" in output
+    printed_gradient = re.search(r"gradient = \[(.*)\]", output).group(1)
+    np.testing.assert_allclose([float(g) for g in printed_gradient.split(",")], readout.gradient, atol=6e-5)

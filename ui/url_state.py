@@ -1,0 +1,52 @@
+"""A page's controls live in st.session_state and in the URL query string.
+
+`restore` runs at the top of a page: on the session's first visit it copies the URL's valid values
+into session state and remembers the refused ones for a notice; on every run it fills in defaults and
+keeps the widgets' values alive across page switches. `publish` runs at the bottom and writes the
+values that differ from their defaults back to the URL, so the address bar is always a shareable link.
+Widgets are created with `key=` only (no `value=`): session state is their single source of truth.
+"""
+
+import streamlit as st
+
+from core.url_params import encode_params, read_params
+from ui.language import language_param
+
+
+def restore(page, specs, extra_check=None):
+    """URL -> session state once per session and page; returns the keys refused from the URL.
+
+    `extra_check(values)` may name keys whose values do not fit together; they are reset too."""
+    restored_flag = f"_restored_{page}"
+    if restored_flag not in st.session_state:
+        valid, refused = read_params(st.query_params.to_dict(), specs)
+        st.session_state.update(valid)
+        st.session_state[restored_flag] = True
+        st.session_state[f"_refused_{page}"] = refused
+    for spec in specs:
+        st.session_state.setdefault(spec.key, spec.default)
+        # Reassigning keeps a widget's value when the page is left and the widget is not drawn.
+        st.session_state[spec.key] = st.session_state[spec.key]
+    if extra_check is not None:
+        for key in extra_check(current_values(specs)):
+            st.session_state[key] = next(spec.default for spec in specs if spec.key == key)
+            st.session_state[f"_refused_{page}"].append(key)
+    return st.session_state[f"_refused_{page}"]
+
+
+def current_values(specs):
+    return {spec.key: st.session_state[spec.key] for spec in specs}
+
+
+def publish(specs):
+    """Session state -> URL: the non-default values of this page's controls and of the language."""
+    lang = language_param()
+    wanted = encode_params(current_values(specs), specs)
+    wanted.update(encode_params({lang.key: st.session_state.get(lang.key, lang.default)}, [lang]))
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def set_values(values):
+    """Set control values from a callback (widgets cannot be changed after they are drawn in a run)."""
+    st.session_state.update(values)
