@@ -98,6 +98,7 @@ STRINGS = {
         "check.agree": "Both agree with core to {tolerance}.",
         "check.disagree": "A framework differs from core by more than {tolerance}.",
         "check.snippet": "Reproduce these numbers in PyTorch:",
+        # Batch page (keys "bt.*"): added below this line
     },
     "zh": {
         "app.title": "交叉熵探索器",
@@ -179,6 +180,7 @@ STRINGS = {
         "check.agree": "两者与 core 的差异都在 {tolerance} 以内。",
         "check.disagree": "有框架与 core 的差异超过 {tolerance}。",
         "check.snippet": "在 PyTorch 中复现这些数字:",
+        # Batch page (keys "bt.*"): added below this line
     },
 }
 
