@@ -1,0 +1,131 @@
+"""Shared test setup: Keras backend, hypothesis profiles, torch threads, and the oracle counter.
+
+The oracle tests compare `core` with the real PyTorch and Keras. Every comparison goes through the
+`oracle` fixture, which asserts closeness and counts; the total is printed at the end of the run as
+"oracle comparisons: N".
+"""
+
+import os
+import sys
+from pathlib import Path
+
+# Keras reads its backend once, at import: this must run before any test module imports keras.
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+# `import core` and `import strategies` work under plain `pytest` as well as `python -m pytest`.
+for path in (str(ROOT), str(TESTS)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+settings.register_profile(
+    "ci",
+    deadline=None,
+    max_examples=60,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "dev",
+    deadline=None,
+    max_examples=30,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Tolerances per dtype: (rtol, atol). atol is scaled by the magnitude of the compared values (at
+# least 1), so a loss of 1e4 from logits of 1e4 is held to rtol, not to a fixed atol.
+TOLERANCES = {
+    np.dtype(np.float64): (1e-9, 1e-12),
+    np.dtype(np.float32): (1e-5, 1e-6),
+}
+
+
+class Oracle:
+    """Compares core's output with the framework's and counts each comparison."""
+
+    def __init__(self):
+        self.count = 0
+
+    def close(self, actual, expected, what="", dtype=None, scale=None, check_dtype=True):
+        """Assert `actual` (core) equals `expected` (torch/Keras) to the tolerance of `dtype`.
+
+        `expected` may be a torch tensor or an array. NaN must meet NaN and infinities must match.
+        `dtype` defaults to the expected value's dtype. `scale` sets the absolute tolerance, atol *
+        max(1, scale): a number, or an array (broadcast against `expected`) when the size of the
+        terms that cancel differs per element; default: the largest finite |expected|. With
+        `check_dtype` the dtypes must be equal too.
+        """
+        self.count += 1
+        expected = _as_numpy(expected)
+        actual = np.asarray(actual)
+        assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != framework {expected.shape}"
+        if check_dtype:
+            assert actual.dtype == expected.dtype, (
+                f"{what}: dtype {actual.dtype} != framework {expected.dtype}"
+            )
+        rtol, atol = TOLERANCES[np.dtype(dtype or expected.dtype)]
+        if scale is None:
+            finite = np.abs(expected[np.isfinite(expected)])
+            scale = float(finite.max()) if finite.size else 1.0
+        atol = atol * np.maximum(1.0, np.asarray(scale, dtype=np.float64))
+        a, e = actual.astype(np.float64), expected.astype(np.float64)
+        ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+        if not np.all(ok):
+            bad = np.argwhere(~np.broadcast_to(ok, e.shape))[:5]
+            atol_b = np.broadcast_to(atol, e.shape)
+            rows = [
+                f"  at {tuple(int(i) for i in idx)}: core {a[tuple(idx)]!r}, framework {e[tuple(idx)]!r}, "
+                f"atol {atol_b[tuple(idx)]:.3g}"
+                for idx in bad
+            ]
+            raise AssertionError(
+                f"{what}\n{int((~ok).sum())} of {e.size} elements differ (rtol={rtol:g}):\n"
+                + "\n".join(rows)
+                + f"\ncore:\n{a!r}\nframework:\n{e!r}"
+            )
+
+    def dtype_is(self, actual, dtype, what=""):
+        """Assert core's output has `dtype` (counted as an oracle comparison of the dtype rule)."""
+        self.count += 1
+        assert np.asarray(actual).dtype == np.dtype(dtype), (
+            f"{what}: dtype {np.asarray(actual).dtype} != {dtype}"
+        )
+
+
+def _as_numpy(value):
+    if hasattr(value, "detach"):
+        return value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+_ORACLE = Oracle()
+
+
+@pytest.fixture(scope="session")
+def oracle():
+    """The shared comparer (session-scoped so hypothesis tests may use it)."""
+    return _ORACLE
+
+
+@pytest.fixture(scope="session")
+def torch_cpu():
+    """torch on one CPU thread: reproducible float32 sums and no oversubscription on small CI boxes.
+
+    Imported here, not at the top, so the tests that do not compare with torch never load it.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    return torch
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _ORACLE.count:
+        terminalreporter.write_line(f"oracle comparisons: {_ORACLE.count}")
