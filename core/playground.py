@@ -14,7 +14,7 @@ import numpy as np
 
 from core import gradients, losses
 from core.formatting import fmt
-from core.url_params import ChoiceParam, FloatParam, IntParam
+from core.url_params import BoolParam, ChoiceParam, FloatParam, IntParam
 
 TARGET_KINDS = ("class", "soft", "smoothed")
 LOGIT_RANGE = (-10.0, 10.0)
@@ -41,6 +41,7 @@ def url_specs():
         FloatParam("pg_t", *TEMPERATURE_RANGE, default=1.0, step=0.1),
         FloatParam("pg_lr", 0.05, 10.0, default=1.0, step=0.05),
         IntParam("pg_steps", 1, 100, default=20),
+        BoolParam("pg_path", default=False),
     ]
 
 

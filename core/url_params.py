@@ -8,7 +8,10 @@ hold itself, so a broken or hostile link opens the page with defaults and a noti
 import math
 from dataclasses import dataclass
 
+from core.parsing import parse_matrix, parse_vector
+
 MAX_PARAM_LENGTH = 40  # longer URL values are refused before parsing
+MAX_ARRAY_PARAM_LENGTH = 2000  # the same for a whole vector or matrix (VectorParam, MatrixParam)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,85 @@ class ChoiceParam:
         return str(value)
 
 
+@dataclass(frozen=True)
+class VectorParam:
+    """A list of numbers, written compactly as `0,2` (the bracket form `[0, 2]` is read too).
+
+    Parsed with core.parsing (never eval): NaN, infinities, |x| > max_abs and more than max_length
+    numbers are refused. The value is a tuple (of ints with `integer=True`, else of floats)."""
+
+    key: str
+    default: tuple
+    max_length: int
+    min_length: int = 1
+    integer: bool = False
+    max_abs: float = 1e6
+    low: float | None = None  # the smallest value allowed (None: -max_abs)
+
+    def parse(self, raw):
+        text = _bounded_text(raw, MAX_ARRAY_PARAM_LENGTH)
+        vector = parse_vector(
+            text,
+            min_length=self.min_length,
+            max_length=self.max_length,
+            integer=self.integer,
+            max_abs=self.max_abs,
+        )
+        _check_low(vector, self.low)
+        return tuple(int(v) for v in vector) if self.integer else tuple(float(v) for v in vector)
+
+    def encode(self, value):
+        return ",".join(str(int(v)) if self.integer else _compact_float(v) for v in value)
+
+
+@dataclass(frozen=True)
+class MatrixParam:
+    """A matrix of numbers, written compactly as `2,1,0.1;0.5,2,0.3` (rows split by `;`); the bracket
+    form `[[2, 1, 0.1], [0.5, 2, 0.3]]` is read too.
+
+    Parsed with core.parsing (never eval): ragged rows, NaN, infinities, |x| > max_abs and shapes
+    outside min..max rows and columns are refused. The value is a tuple of row tuples of floats."""
+
+    key: str
+    default: tuple
+    max_rows: int
+    max_cols: int
+    min_rows: int = 1
+    min_cols: int = 1
+    max_abs: float = 1e6
+    low: float | None = None
+
+    def parse(self, raw):
+        text = _bounded_text(raw, MAX_ARRAY_PARAM_LENGTH).strip()
+        if not any(bracket in text for bracket in "[("):
+            text = "[[" + text.replace(";", "],[") + "]]"
+        matrix = parse_matrix(text, max_rows=self.max_rows, max_cols=self.max_cols, max_abs=self.max_abs)
+        if matrix.shape[0] < self.min_rows or matrix.shape[1] < self.min_cols:
+            raise ValueError(
+                f"expected at least {self.min_rows} rows of {self.min_cols} numbers; got shape {matrix.shape}"
+            )
+        _check_low(matrix, self.low)
+        return tuple(tuple(float(v) for v in row) for row in matrix)
+
+    def encode(self, value):
+        return ";".join(",".join(_compact_float(v) for v in row) for row in value)
+
+
+@dataclass(frozen=True)
+class BoolParam:
+    key: str
+    default: bool
+
+    def parse(self, raw):
+        text = _bounded_text(raw).strip().lower()
+        if text not in ("0", "1", "true", "false"):
+            raise ValueError(f"{text!r} is not 0 or 1")
+        return text in ("1", "true")
+
+    def encode(self, value):
+        return "1" if value else "0"
+
+
 def read_params(query, specs):
     """(valid, invalid): the values of `specs` found in `query` (a mapping of str to str), parsed, and
     the keys whose values were refused."""
@@ -87,10 +169,10 @@ def encode_params(values, specs):
     }
 
 
-def _bounded_text(raw):
+def _bounded_text(raw, max_length=MAX_PARAM_LENGTH):
     text = raw[-1] if isinstance(raw, list | tuple) and raw else raw
     text = str(text)
-    if len(text) > MAX_PARAM_LENGTH:
+    if len(text) > max_length:
         raise ValueError("value too long")
     return text
 
@@ -103,3 +185,14 @@ def _finite_float(raw):
     if not math.isfinite(value):
         raise ValueError("not a finite number")
     return value
+
+
+def _check_low(values, low):
+    if low is not None and values.size and values.min() < low:
+        raise ValueError(f"{values.min():g} is below {low:g}")
+
+
+def _compact_float(value):
+    """The shortest text that reads back as the same float: 2.0 -> '2', 0.1 -> '0.1', 1e-05 -> '1e-05'."""
+    text = repr(float(value) + 0.0)
+    return text[:-2] if text.endswith(".0") else text

@@ -118,10 +118,10 @@ def message_box():
 def loss_panel(state, readout):
     with st.container(key="pg_loss"):
         st.metric(t("pg.loss"), fmt(readout.loss))
-    columns = st.columns(3)
-    columns[0].metric(t("pg.entropy"), fmt(readout.entropy))
-    columns[1].metric(t("pg.uniform"), fmt(readout.uniform_loss))
-    columns[2].metric(t("pg.floor"), fmt(readout.target_entropy))
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        st.metric(t("pg.entropy"), fmt(readout.entropy), width="content")
+        st.metric(t("pg.uniform"), fmt(readout.uniform_loss), width="content")
+        st.metric(t("pg.floor"), fmt(readout.target_entropy), width="content")
     st.caption(t("pg.formula"))
     for block in pg.formula_lines(state, readout):
         st.latex(block)
@@ -176,13 +176,25 @@ def descent_panel(state, lang):
     left, right = st.columns(2)
     left.slider(t("pg.learning_rate"), 0.05, 10.0, step=0.05, key="pg_lr")
     right.slider(t("pg.steps"), 1, 100, key="pg_steps")
+    # The path costs two charts on every change, so it is drawn only while this switch is on.
+    if not st.toggle(t("pg.run_steps"), key="pg_path"):
+        return
     path = pg.descent_path(state, st.session_state.pg_lr, st.session_state.pg_steps)
-    st.plotly_chart(
-        figures.descent_figure(path, lang),
-        key="pg_path",
+    true_class = None if state.target_kind == "soft" else state.true_class
+    left, right = st.columns(2)
+    left.plotly_chart(
+        figures.loss_path_figure(path, lang),
+        key="pg_path_loss",
         theme=None,
         config=figures.DOWNLOAD_CONFIG,
-        alt=figures.descent_alt(path, lang),
+        alt=figures.path_alt(path, lang),
+    )
+    right.plotly_chart(
+        figures.probability_path_figure(path, true_class, lang),
+        key="pg_path_probs",
+        theme=None,
+        config=figures.DOWNLOAD_CONFIG,
+        alt=figures.path_alt(path, lang),
     )
     st.caption(t("pg.path_caption", steps=st.session_state.pg_steps, lr=fmt(st.session_state.pg_lr, 2)))
 
@@ -235,15 +247,18 @@ if refused:
         st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
 
 control_column, view_column = st.columns([1, 2], gap="large")
-with control_column:
-    controls()
 state = pg.state_from_values(current_values(SPECS))
 readout = pg.evaluate(state)
+# The readouts are sent before the controls: the browser draws elements in the order the script emits
+# them, so the loss and the probabilities change first after a key press. The controls read their
+# values from session state, so drawing them second changes nothing else.
 with view_column:
     message_box()
     loss_panel(state, readout)
     charts(state, readout, lang)
     gradient_panel(state, readout, lang)
+with control_column:
+    controls()
 descent_panel(state, lang)
 check_panel(state, readout)
 publish(SPECS)

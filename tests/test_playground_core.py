@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 
@@ -141,15 +142,38 @@ def test_figures_have_fixed_axes_an_explicit_template_and_mark_the_true_class(la
     readout = playground.evaluate(playground.PlaygroundState())
     probs = figures.probability_figure(readout.probs, readout.target, 0, lang)
     assert list(probs.layout.yaxis.range) == [0, 1.12]
-    assert probs.layout.template.layout.font.family == figures.FONT
+    assert probs.layout.template.layout.font.family == figures.FONT  # resolved from the named template
     assert probs.data[0].marker.pattern.shape[0] == "/"
-    assert text(lang, "fig.true_suffix", index=0) in probs.data[0].x[0]
+    assert probs.data[0].x[0] == text(lang, "fig.true_label", index=0) == "★0"
     logits = figures.logits_figure(readout.logits, 0, lang)
     assert list(logits.layout.yaxis.range) == [-10.5, 10.5]
     gradient = figures.gradient_figure(readout.gradient, 1.0, lang)
     colours = gradient.data[0].marker.color
     assert colours[0] == figures.RAISE_COLOUR and colours[1] == figures.LOWER_COLOUR
     assert "0.6590" in figures.probability_alt(readout.probs, readout.target, readout.loss, lang)
+
+
+def every_figure(lang, theme):
+    state = playground.PlaygroundState(logits=(2.0, -11.0, 0.1, 4.0), true_class=1)
+    readout = playground.evaluate(state)
+    path = playground.descent_path(state, 0.5, 10)
+    return [
+        figures.logits_figure(readout.logits, 1, lang, theme),
+        figures.probability_figure(readout.probs, readout.target, None, lang, theme),
+        figures.gradient_figure(readout.gradient, 0.5, lang, theme),
+        figures.loss_path_figure(path, lang, theme),
+        figures.probability_path_figure(path, 1, lang, theme),
+    ]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_figure_passes_plotlys_validation_and_carries_the_template(lang, theme):
+    """The builders skip Plotly's validation for speed; here every output is rebuilt with it on."""
+    for figure in every_figure(lang, theme):
+        validated = go.Figure(figure.to_dict())  # raises ValueError on any invalid property
+        assert validated.layout.template.layout.paper_bgcolor == figures.THEMES[theme]["paper"]
+        assert validated.layout.height >= figures.CHART_HEIGHT
 
 
 def test_torch_check_agrees_with_core():
