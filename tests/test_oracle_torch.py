@@ -126,14 +126,23 @@ def test_entropy_matches_torch_categorical(oracle, data, shape):
 # --------------------------------------------------------------------------- cross_entropy
 
 
+def draw_class_index_case(data, shape, dtype):
+    """Logits, class indices (some equal to ignore_index), optional class weights, ignore_index and
+    label smoothing for an input of `shape`."""
+    c = S.num_classes(shape)
+    ignore_index = data.draw(S.ignore_indices(c))
+    return (
+        data.draw(S.logits(shape, dtype)),
+        data.draw(S.index_targets(shape, ignore_index)),
+        data.draw(S.optional_class_weights(c, dtype)),
+        ignore_index,
+        data.draw(st.one_of(st.just(0.0), S.label_smoothings)),
+    )
+
+
 @given(data=st.data(), shape=S.torch_shapes(), dtype=S.dtypes, reduction=S.reductions)
 def test_cross_entropy_class_indices_match_torch(oracle, data, shape, dtype, reduction):
-    c = S.num_classes(shape)
-    x = data.draw(S.logits(shape, dtype))
-    ignore_index = data.draw(S.ignore_indices(c))
-    target = data.draw(S.index_targets(shape, ignore_index))
-    weight = data.draw(S.optional_class_weights(c, dtype))
-    label_smoothing = data.draw(st.one_of(st.just(0.0), S.label_smoothings))
+    x, target, weight, ignore_index, label_smoothing = draw_class_index_case(data, shape, dtype)
     check_loss(
         oracle,
         "cross_entropy",
@@ -270,12 +279,7 @@ def test_unbatched_input_with_0d_target(oracle, data, dtype, reduction, c):
     shape=st.tuples(st.integers(1, 3), st.integers(2, 5), st.integers(1, 3), st.integers(1, 3)),
 )
 def test_spatial_inputs_n_c_d1_d2_match_torch(oracle, data, dtype, reduction, shape):
-    c = shape[1]
-    x = data.draw(S.logits(shape, dtype))
-    weight = data.draw(S.optional_class_weights(c, dtype))
-    ignore_index = data.draw(S.ignore_indices(c))
-    target = data.draw(S.index_targets(shape, ignore_index))
-    label_smoothing = data.draw(st.one_of(st.just(0.0), S.label_smoothings))
+    x, target, weight, ignore_index, label_smoothing = draw_class_index_case(data, shape, dtype)
     check_loss(
         oracle,
         "cross_entropy",
