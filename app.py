@@ -19,5 +19,6 @@ with st.sidebar:
 
 PAGES = [
     st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),
+    st.Page("pages/batch.py", title=t("page.batch"), icon=":material/table_rows:"),
 ]
 st.navigation(PAGES).run()

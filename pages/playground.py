@@ -7,6 +7,7 @@ from core import figures, framework_check
 from core import playground as pg
 from core.formatting import fmt
 from core.parsing import parse_vector
+from ui.frameworks import run_installed
 from ui.language import current_language, t
 from ui.url_state import current_values, publish, restore, set_values
 
@@ -205,16 +206,13 @@ def check_panel(state, readout):
         if not st.toggle(t("check.open"), key="pg_check"):
             st.code(framework_check.torch_snippet(state), language="python")
             return
-        rows = []
-        for module, package, run in (
-            ("torch", "torch==2.13.0", framework_check.torch_result),
-            ("keras", "keras", framework_check.keras_result),
-        ):
-            if not framework_check.is_installed(module):
-                st.info(t("check.missing", library=module, package=package))
-                continue
-            with st.spinner(t("check.loading")):
-                rows.append(run(state))
+        rows = run_installed(
+            (
+                ("torch", "torch==2.13.0", framework_check.torch_result),
+                ("keras", "keras", framework_check.keras_result),
+            ),
+            state,
+        )
         show_comparison(rows, readout)
         st.caption(t("check.snippet"))
         st.code(framework_check.torch_snippet(state), language="python")
