@@ -40,13 +40,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     labels, counted, target_weight = losses.class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
     )
-    scale = _mean_scale(reduction, target_weight.sum())
+    scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
     smoothing_term = None
     if label_smoothing > 0:
         weight_vector = np.ones(num_classes, logits.dtype) if class_weight is None else class_weight
-        per_sample = (label_smoothing / num_classes * scale) * counted.astype(logits.dtype)
+        per_sample = np.where(counted, label_smoothing / num_classes * scale, 0).astype(logits.dtype)
         smoothing_term = (weight_vector.sum() * probs - weight_vector) * per_sample[..., None]
-    row_scale = (1 - label_smoothing) * scale * target_weight
+    row_scale = np.where(counted, (1 - label_smoothing) * scale * target_weight, 0).astype(logits.dtype)
     grad = probs  # reused in place: the largest array here, and a bench case (N=512, C=32000)
     grad *= row_scale[..., None]
     _add_at_labels(grad, labels, -row_scale)
@@ -58,11 +58,12 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """dL/d(input) of losses.nll_loss: -w_{y_n} at [n, y_n] for counted n, 0 elsewhere;
     divided by sum_n w_{y_n} for 'mean'."""
-    log_probs, _, labels, _, target_weight = losses.prepare_log_probs(
+    log_probs, _, labels, counted, target_weight = losses.prepare_log_probs(
         input, target, weight, ignore_index, reduction
     )
     grad = np.zeros_like(log_probs)
-    _add_at_labels(grad, labels, -_mean_scale(reduction, target_weight.sum()) * target_weight)
+    scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
+    _add_at_labels(grad, labels, np.where(counted, -scale * target_weight, 0).astype(grad.dtype))
     return from_class_last(grad, np.ndim(input))
 
 
@@ -184,6 +185,14 @@ def _add_at_labels(values, labels, amounts):
     index = labels[..., None]
     current = np.take_along_axis(values, index, axis=-1)
     np.put_along_axis(values, index, current + amounts[..., None], axis=-1)
+
+
+def _indexed_mean_scale(reduction, denominator, counted):
+    """_mean_scale for class-index targets. When samples count but their weights sum to 0, torch's loss is
+    0/0 = NaN and so is its gradient for those samples (0 * inf); when none counts, the gradient is 0."""
+    if reduction == "mean" and denominator == 0 and counted.any():
+        return np.nan
+    return _mean_scale(reduction, denominator)
 
 
 def _mean_scale(reduction, denominator):

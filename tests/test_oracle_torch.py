@@ -491,3 +491,21 @@ def test_softmax_family_and_entropy_keep_dtype(oracle, dtype):
     for name in ("softmax", "log_softmax", "logsumexp"):
         oracle.dtype_is(getattr(losses, name)(x), dtype, name)
     oracle.dtype_is(losses.entropy(p), dtype, "entropy")
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_counted_rows_whose_weights_sum_to_zero_give_nan_gradients_like_torch(label_smoothing):
+    """mean over a zero weight sum is 0/0: NaN loss, NaN gradient rows for the counted samples, zeros for
+    the ignored ones (all ignored gives zeros instead; tested with the other all-ignored cases)."""
+    logits = np.array([[2.0, 1.0, 0.1], [0.5, 2.0, 0.3], [0.1, 0.2, 0.3]])
+    labels, weight = np.array([0, 2, -100]), np.array([0.0, 1.0, 0.0])
+    x = torch.tensor(logits, requires_grad=True)
+    F.cross_entropy(
+        x, torch.tensor(labels), weight=torch.tensor(weight), label_smoothing=label_smoothing
+    ).backward()
+    core_grad = gradients.cross_entropy(logits, labels, weight=weight, label_smoothing=label_smoothing)
+    np.testing.assert_allclose(core_grad, x.grad.numpy(), equal_nan=True)
+    log_probs = torch.tensor(losses.log_softmax(logits, axis=1), requires_grad=True)
+    F.nll_loss(log_probs, torch.tensor(labels), weight=torch.tensor(weight)).backward()
+    core_nll_grad = gradients.nll_loss(log_probs.detach().numpy(), labels, weight=weight)
+    np.testing.assert_allclose(core_nll_grad, log_probs.grad.numpy(), equal_nan=True)
