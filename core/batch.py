@@ -535,12 +535,6 @@ def evaluate(state):
         denominator = float(row_weight[counted].sum())
     else:
         denominator = float(counted.sum())
-    zero_weight_sum = (
-        state.reduction == "mean" and state.target_form == "index" and counted.any() and denominator == 0
-    )
-    if zero_weight_sum:  # torch's autograd: 0 / 0 in every entry
-        gradient = np.full_like(gradient, np.nan)
-
     row_scale = _row_scale(state, counted, row_weight, denominator)
     routes = (
         Route("manual", _manual_loss(state, probs, target, counted, safe_labels, class_weight, denominator)),
