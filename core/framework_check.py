@@ -13,6 +13,8 @@ import numpy as np
 from core.playground import loss_arguments, target_distribution
 
 TOLERANCE = 1e-6
+# What the check panels promise: torch runs in float64, Keras computes in float32.
+TOLERANCE_TEXT = "1e-6 (torch, float64) / 1e-5 (Keras, float32)"
 
 
 @dataclass(frozen=True)

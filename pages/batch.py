@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core import batch as bt
-from core import batch_check, batch_figures, figures
+from core import batch_check, batch_figures, figures, framework_check
 from core.formatting import fmt
 from ui.frameworks import run_installed
 from ui.language import current_language, t
@@ -430,7 +430,7 @@ def check_panel(state, readout):
         }
         with st.container(key="bt_check_table"):
             st.dataframe(table, hide_index=True, width="stretch")
-        tolerance = "1e-6 (torch, float64) / 1e-5 (Keras, float32)"
+        tolerance = framework_check.TOLERANCE_TEXT
         st.write(t("bt.check.agree" if batch_check.agrees(rows) else "check.disagree", tolerance=tolerance))
 
 

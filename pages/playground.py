@@ -230,7 +230,7 @@ def show_comparison(results, readout):
     }
     st.dataframe(table, hide_index=True)
     worst = max(abs(r.loss - readout.loss) / max(1.0, abs(readout.loss)) for r in results)
-    tolerance = "1e-6 (torch, float64) / 1e-5 (Keras, float32)"
+    tolerance = framework_check.TOLERANCE_TEXT
     st.write(t("check.agree" if worst < 1e-5 else "check.disagree", tolerance=tolerance))
 
 
