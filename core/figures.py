@@ -6,6 +6,8 @@ marks the true class by more than colour (a hatch pattern and a star on its labe
 written from the same numbers.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -64,6 +66,19 @@ def _build_template(theme):
 TEMPLATES = {theme: _build_template(theme).to_plotly_json() for theme in THEMES}
 for _theme, _template in TEMPLATES.items():
     pio.templates[f"cee_{_theme}"] = _template
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    """One figure a page shows, with words for documentation, both written from the state's numbers.
+
+    Each page's core module has `page_figures(values, lang="en", theme="light") -> {name: PageFigure}`
+    (values keyed as in its `url_specs()`), built with the same builders the page calls, so the
+    figure exporter draws exactly what the page draws."""
+
+    figure: go.Figure
+    caption: str  # one sentence under the figure, e.g. "Softmax of logits [2.0, 1.0, 0.1]: ..."
+    alt: str  # what a screen reader says instead of the picture
 
 
 def template(theme="light"):
