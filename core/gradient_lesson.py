@@ -1,0 +1,372 @@
+"""The gradient page's numbers: why dL/dz = (p - y) / T, the loss landscape of three classes, and why
+mean squared error on softmax outputs learns slowly when the model is confidently wrong.
+
+The page's state is three logits z = (0, z1, z2), a true class c, a temperature T and label smoothing
+eps. z0 is fixed at 0 because softmax ignores a constant added to every logit: (0, z1, z2) reaches every
+softmax output of three classes. The loss and its gradient are the playground's (core.playground
+.evaluate on the same state); this module adds the views around them.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import gradients, losses
+from core import playground as pg
+from core.formatting import fmt
+from core.url_params import FloatParam, IntParam
+
+NUM_CLASSES = 3
+LOGIT_RANGE = (-6.0, 6.0)  # the landscape's square, and the sliders of z1 and z2
+TEMPERATURE_RANGE = (0.2, 5.0)
+SMOOTHING_RANGE = (0.0, 0.5)
+LEARNING_RATE_RANGE = (0.05, 5.0)
+STEPS_RANGE = (1, 100)
+# Seed 000's logits (2, 1, 0.1) shifted by -2: the same softmax, 0.6590 / 0.2424 / 0.0986.
+DEFAULT_LOGITS = (-1.0, -1.9)
+SWEEP_RANGE = (-12.0, 12.0)  # the true-class logit from very wrong to very right
+FINITE_DIFFERENCE_STEP = 1e-5
+GRID_POINTS = 121  # the landscape's grid: 0.1 apart over [-6, 6]
+ARROW_POINTS = 11  # arrows of -grad: 1.0 apart over [-5, 5]
+CLICK_POINTS = 25  # invisible points a click on the map can select: 0.5 apart
+SWEEP_POINTS = 241
+
+
+def url_specs():
+    """The page's controls as URL parameters: key, allowed values, default."""
+    low, high = LOGIT_RANGE
+    return [
+        FloatParam("gr_z1", low, high, default=DEFAULT_LOGITS[0], step=0.1),
+        FloatParam("gr_z2", low, high, default=DEFAULT_LOGITS[1], step=0.1),
+        IntParam("gr_class", 0, NUM_CLASSES - 1, default=0),
+        FloatParam("gr_t", *TEMPERATURE_RANGE, default=1.0, step=0.1),
+        FloatParam("gr_eps", *SMOOTHING_RANGE, default=0.0, step=0.01),
+        FloatParam("gr_lr", *LEARNING_RATE_RANGE, default=1.0, step=0.05),
+        IntParam("gr_steps", *STEPS_RANGE, default=20),
+    ]
+
+
+def default_values():
+    return {spec.key: spec.default for spec in url_specs()}
+
+
+def state_from_values(values):
+    """The playground state of the control values: logits (0, z1, z2), a true class, smoothing if
+    eps > 0, and the temperature."""
+    smoothing = values["gr_eps"]
+    return pg.PlaygroundState(
+        logits=(0.0, values["gr_z1"], values["gr_z2"]),
+        true_class=values["gr_class"],
+        target_kind="smoothed" if smoothing > 0 else "class",
+        smoothing=smoothing,
+        temperature=values["gr_t"],
+    )
+
+
+def values_for_point(z1, z2):
+    """Control values that put the point at (z1, z2), on the sliders' 0.1 grid and inside the square."""
+    low, high = LOGIT_RANGE
+    return {
+        "gr_z1": float(np.round(np.clip(z1, low, high), 1)),
+        "gr_z2": float(np.round(np.clip(z2, low, high), 1)),
+    }
+
+
+# The derivation ----------------------------------------------------------------------------------
+
+
+def softmax_jacobian(probs):
+    """J = diag(p) - p p^T, the Jacobian dp_k / ds_j of p = softmax(s): J_kj = p_k (delta_kj - p_j)."""
+    probs = np.asarray(probs, dtype=float)
+    return np.diag(probs) - np.outer(probs, probs)
+
+
+def loss_gradient_wrt_probs(target, probs):
+    """dL/dp_k = -y_k / p_k for L = -sum_k y_k log p_k."""
+    return -np.asarray(target, dtype=float) / np.asarray(probs, dtype=float)
+
+
+def chain_rule_gradient(readout, temperature):
+    """dL/dz = J^T (-y / p) / T: the softmax Jacobian carries dL/dp back to the logits. Equal to
+    (p - y) / T because J^T (-y / p) = -y + p * sum_k y_k and sum_k y_k = 1."""
+    jacobian = softmax_jacobian(readout.probs)
+    return jacobian.T @ loss_gradient_wrt_probs(readout.target, readout.probs) / temperature
+
+
+def central_difference(function, point, step=FINITE_DIFFERENCE_STEP):
+    """The numerical gradient (f(x + h e_i) - f(x - h e_i)) / 2h, one coordinate i at a time."""
+    point = np.asarray(point, dtype=float)
+    shifts = np.eye(point.size) * step
+    return np.array([(function(point + s) - function(point - s)) / (2 * step) for s in shifts])
+
+
+@dataclass(frozen=True)
+class FiniteDifferenceCheck:
+    analytic: np.ndarray  # (p - y) / T from core.gradients
+    numerical: np.ndarray  # central differences of core.losses.cross_entropy
+    max_difference: float
+
+
+def finite_difference_check(state):
+    """The analytic gradient beside central differences of the loss itself."""
+    target, smoothing = pg.loss_arguments(state)
+
+    def loss_at(logits):
+        return float(losses.cross_entropy(logits / state.temperature, target, label_smoothing=smoothing))
+
+    analytic = pg.evaluate(state).gradient
+    numerical = central_difference(loss_at, state.logits)
+    return FiniteDifferenceCheck(analytic, numerical, float(np.max(np.abs(analytic - numerical))))
+
+
+def derivation_routes(state, readout):
+    """Seed 003's two derivations of dL/dz, each line with the current numbers, as LaTeX `aligned`
+    blocks: (chain rule through the softmax Jacobian, L = logsumexp(s) - sum_j y_j s_j), s = z / T.
+    Both end at readout.gradient, the vector the playground draws."""
+    probs, target, temperature = readout.probs, readout.target, state.temperature
+    upstream = loss_gradient_wrt_probs(target, probs)
+    jacobian = softmax_jacobian(probs)
+    per_t = "" if temperature == 1 else rf"\tfrac{{1}}{{{fmt(temperature, 2)}}}"
+    s_is = "s = z" if temperature == 1 else rf"s = z / {fmt(temperature, 2)}"
+    ending = _ending_rows(readout, temperature, per_t)
+    chain = [
+        rf"{s_is} &= {_vector(readout.scaled_logits)}",
+        rf"p = \operatorname{{softmax}}(s) &= {_vector(probs)}",
+        rf"\frac{{\partial L}}{{\partial p_k}} &= -\frac{{y_k}}{{p_k}} = {_vector(upstream)}",
+        rf"\frac{{\partial p_k}}{{\partial s_j}} &= p_k(\delta_{{kj}} - p_j) = {_matrix(jacobian)}",
+        r"\frac{\partial L}{\partial s_j} &= \sum_k -\frac{y_k}{p_k}\, p_k(\delta_{kj} - p_j)"
+        r" = -y_j + p_j \sum_k y_k",
+        *ending,
+    ]
+    lse = [
+        r"L &= -\sum_j y_j \log \frac{e^{s_j}}{\sum_i e^{s_i}}"
+        r" = \sum_j y_j \log \sum_i e^{s_i} - \sum_j y_j s_j",
+        rf"&= \log \sum_i e^{{s_i}} - \sum_j y_j s_j = {fmt(readout.logsumexp)} - "
+        rf"{_parenthesised(readout.target_logit)} = {fmt(readout.loss)}",
+        rf"\frac{{\partial}}{{\partial s_p}} \log \sum_i e^{{s_i}} &= \frac{{e^{{s_p}}}}{{\sum_i e^{{s_i}}}}"
+        rf" = p_p = {_vector(probs)}",
+        rf"\frac{{\partial}}{{\partial s_p}} \sum_j y_j s_j &= y_p = {_vector(target)}",
+        *ending,
+    ]
+    return _aligned(chain), _aligned(lse)
+
+
+def chain_rule_line(readout, temperature):
+    """J^T (-y / p) = p - y in one line, with the numbers (and / T when T != 1)."""
+    jacobian = softmax_jacobian(readout.probs)
+    upstream = loss_gradient_wrt_probs(readout.target, readout.probs)
+    result = jacobian.T @ upstream
+    product = rf"{_matrix(jacobian)} {_vector(upstream)} = {_vector(result)}"
+    line = rf"J^\top \left(-\tfrac{{y}}{{p}}\right) = {product} = p - y"
+    if temperature != 1:
+        line += rf",\quad \frac{{\partial L}}{{\partial z}} = \frac{{p - y}}{{{fmt(temperature, 2)}}}"
+        line += f" = {_vector(chain_rule_gradient(readout, temperature))}"
+    return line
+
+
+def _ending_rows(readout, temperature, per_t):
+    rows = [rf"\frac{{\partial L}}{{\partial s}} &= p - y = {_vector(readout.probs - readout.target)}"]
+    if temperature != 1:
+        by_t = rf"{per_t}\,\frac{{\partial L}}{{\partial s}}"
+        rows.append(rf"\frac{{\partial L}}{{\partial z}} &= {by_t} = {_vector(readout.gradient)}")
+    return rows
+
+
+def _vector(values):
+    return r"\begin{bmatrix}" + r" \\ ".join(fmt(v) for v in values) + r"\end{bmatrix}"
+
+
+def _matrix(values):
+    rows = [" & ".join(fmt(v) for v in row) for row in np.asarray(values)]
+    return r"\begin{bmatrix}" + r" \\ ".join(rows) + r"\end{bmatrix}"
+
+
+def _aligned(rows):
+    return r"\begin{aligned}" + r" \\[4pt] ".join(rows) + r"\end{aligned}"
+
+
+def _parenthesised(value):
+    text = fmt(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+# The landscape -----------------------------------------------------------------------------------
+
+
+def batch_loss_and_gradient(logit_rows, state):
+    """Loss and dL/dz of every row of an (N, 3) array of logits, in one call each:
+    losses.cross_entropy and gradients.cross_entropy with reduction='none' on rows / T."""
+    target, smoothing = pg.loss_arguments(state)
+    scaled = np.asarray(logit_rows, dtype=float) / state.temperature
+    labels = (
+        np.full(scaled.shape[0], int(target)) if target.ndim == 0 else np.broadcast_to(target, scaled.shape)
+    )
+    options = {"reduction": "none", "label_smoothing": smoothing}
+    row_losses = losses.cross_entropy(scaled, labels, **options)
+    row_gradients = gradients.cross_entropy(scaled, labels, **options) / state.temperature
+    return row_losses, row_gradients
+
+
+def plane_rows(z1_values, z2_values):
+    """(N, 3) logits (0, z1, z2) for every pair of the two axes' values, z2 varying slowest."""
+    z1_grid, z2_grid = np.meshgrid(z1_values, z2_values)
+    return np.stack([np.zeros(z1_grid.size), z1_grid.ravel(), z2_grid.ravel()], axis=1)
+
+
+def smoothing_gap(smoothing, num_classes=NUM_CLASSES):
+    """The logit gap z_c - z_k (k != c) where the smoothed loss is smallest:
+    log((1 - eps + eps / C) / (eps / C)), because there p = y' = (1 - eps) onehot + eps / C. Infinite
+    for eps = 0 (the loss only approaches its infimum as the gap grows)."""
+    if smoothing <= 0:
+        return np.inf
+    return float(np.log((1 - smoothing + smoothing / num_classes) / (smoothing / num_classes)))
+
+
+def smoothing_minimum(state):
+    """(z1, z2) of the smallest loss on the plane z0 = 0 (gap times T, as the loss sees z / T), or None
+    without smoothing: the true class's logit T * gap above the other two, which are equal."""
+    gap = smoothing_gap(state.smoothing if state.target_kind == "smoothed" else 0.0)
+    if not np.isfinite(gap):
+        return None
+    logits = np.zeros(NUM_CLASSES)
+    logits[state.true_class] = state.temperature * gap
+    logits -= logits[0]  # back onto the plane z0 = 0
+    return float(logits[1]), float(logits[2])
+
+
+@dataclass(frozen=True)
+class DescentPath:
+    points: np.ndarray  # (steps + 1, 2): (z1, z2) after each step
+    losses: np.ndarray  # (steps + 1,)
+
+
+def descent_path(state, learning_rate, steps):
+    """Gradient descent on the map's function f(z1, z2) = L(0, z1, z2): (z1, z2) <- (z1, z2) - lr *
+    (dL/dz1, dL/dz2), z0 held at 0 (so the path stays on the drawn plane)."""
+    points = np.empty((steps + 1, 2))
+    points[0] = state.logits[1:]
+    for step in range(steps):  # each step starts where the one before ended
+        _, grad = batch_loss_and_gradient(plane_rows([points[step, 0]], [points[step, 1]]), state)
+        points[step + 1] = points[step] - learning_rate * grad[0, 1:]
+    path_losses, _ = batch_loss_and_gradient(np.column_stack([np.zeros(steps + 1), points]), state)
+    return DescentPath(points=points, losses=path_losses)
+
+
+@dataclass(frozen=True)
+class Landscape:
+    axis: np.ndarray  # the grid's values on both axes, GRID_POINTS of them
+    loss: np.ndarray  # (GRID_POINTS, GRID_POINTS): loss[i, j] at z2 = axis[i], z1 = axis[j]
+    arrow_tails: np.ndarray  # (M, 2) points of the coarse grid
+    arrow_steps: np.ndarray  # (M, 2) -grad there, (dL/dz1, dL/dz2) negated
+    point: tuple  # the current (z1, z2)
+    point_loss: float
+    path: DescentPath
+    minimum: tuple | None  # the smoothing minimum (z1, z2), None without smoothing
+
+
+def landscape(state, learning_rate, steps):
+    """The loss over the square [-6, 6]^2 of (z1, z2) with z0 = 0, -grad on a coarse grid, the current
+    point and the descent path from it. Every grid is one vectorised call, no loop per point."""
+    axis = np.linspace(*LOGIT_RANGE, GRID_POINTS)
+    grid_losses, _ = batch_loss_and_gradient(plane_rows(axis, axis), state)
+    arrow_axis = np.linspace(LOGIT_RANGE[0] + 1, LOGIT_RANGE[1] - 1, ARROW_POINTS)
+    arrow_rows = plane_rows(arrow_axis, arrow_axis)
+    _, arrow_gradients = batch_loss_and_gradient(arrow_rows, state)
+    path = descent_path(state, learning_rate, steps)
+    return Landscape(
+        axis=axis,
+        loss=grid_losses.reshape(GRID_POINTS, GRID_POINTS),
+        arrow_tails=arrow_rows[:, 1:],
+        arrow_steps=-arrow_gradients[:, 1:],
+        point=(float(state.logits[1]), float(state.logits[2])),
+        point_loss=float(path.losses[0]),
+        path=path,
+        minimum=smoothing_minimum(state),
+    )
+
+
+def click_grid():
+    """(N, 2) points a click on the map can select (Plotly selects points of a scatter, not contours)."""
+    axis = np.linspace(*LOGIT_RANGE, CLICK_POINTS)
+    return plane_rows(axis, axis)[:, 1:]
+
+
+def flat_direction_check(state, shift=3.0):
+    """Loss at z and at z + shift * (1, 1, 1): equal, because softmax(z + c) = softmax(z)."""
+    logits = np.asarray(state.logits, dtype=float)
+    rows = np.stack([logits, logits + shift])
+    row_losses, _ = batch_loss_and_gradient(rows, state)
+    return float(row_losses[0]), float(row_losses[1])
+
+
+# Cross-entropy against MSE -----------------------------------------------------------------------
+
+
+def mse_on_softmax(logits, target, temperature=1.0):
+    """MSE of softmax outputs against the target, and its gradient with respect to the logits.
+
+    L = mean_k (p_k - y_k)^2 with p = softmax(z / T) over the last axis (torch's F.mse_loss(softmax,
+    y), reduction 'mean' over the C entries of each row); g = dL/dp = 2 (p - y) / C and
+    dL/dz = J^T g / T = p * (g - sum_k p_k g_k) / T. The factor p makes it vanish when p_c -> 0.
+    """
+    probs = losses.softmax(np.asarray(logits, dtype=float) / temperature, axis=-1)
+    difference = probs - target
+    num_classes = probs.shape[-1]
+    loss = np.mean(difference**2, axis=-1)
+    upstream = 2 * difference / num_classes
+    grad = probs * (upstream - np.sum(probs * upstream, axis=-1, keepdims=True)) / temperature
+    return loss, grad
+
+
+@dataclass(frozen=True)
+class Sweep:
+    true_class: int
+    values: np.ndarray  # the true-class logit z_c along the sweep
+    true_probs: np.ndarray  # p_c along the sweep
+    ce_loss: np.ndarray
+    ce_grad_norm: np.ndarray  # ||dL/dz||
+    ce_push: np.ndarray  # -dL/dz_c: how hard a step raises the true-class logit
+    mse_loss: np.ndarray
+    mse_grad_norm: np.ndarray
+    mse_push: np.ndarray
+    current: dict  # the same quantities at the current logits (z, p, ce_loss, ce_norm, ce_push, ...)
+
+
+def sweep(state, points=SWEEP_POINTS):
+    """Cross-entropy and MSE (on softmax outputs, same target) as z_c runs over SWEEP_RANGE with the
+    other logits held: the loss, the gradient norm ||dL/dz|| and the push on the true logit -dL/dz_c of
+    each, vectorised over the sweep."""
+    values = np.linspace(*SWEEP_RANGE, points)
+    rows = np.tile(np.asarray(state.logits, dtype=float), (points + 1, 1))
+    rows[:-1, state.true_class] = values  # the last row is the current state
+    ce_loss, ce_grad = batch_loss_and_gradient(rows, state)
+    target = pg.target_distribution(state)
+    mse_loss, mse_grad = mse_on_softmax(rows, target, state.temperature)
+    true_probs = losses.softmax(rows / state.temperature, axis=1)[:, state.true_class]
+    columns = {
+        "true_probs": true_probs,
+        "ce_loss": ce_loss,
+        "ce_grad_norm": np.linalg.norm(ce_grad, axis=1),
+        "ce_push": -ce_grad[:, state.true_class],
+        "mse_loss": mse_loss,
+        "mse_grad_norm": np.linalg.norm(mse_grad, axis=1),
+        "mse_push": -mse_grad[:, state.true_class],
+    }
+    current = {"z": float(rows[-1, state.true_class])} | {
+        name: float(col[-1]) for name, col in columns.items()
+    }
+    return Sweep(
+        true_class=state.true_class,
+        values=values,
+        current=current,
+        **{name: col[:-1] for name, col in columns.items()},
+    )
+
+
+def confidently_wrong(sweep_result):
+    """The sweep's most wrong end (z_c = SWEEP_RANGE[0]) in the same keys as Sweep.current, plus
+    `ratio`: how many times harder cross-entropy pushes the true logit up than MSE does."""
+    names = ("true_probs", "ce_loss", "ce_grad_norm", "ce_push", "mse_loss", "mse_grad_norm", "mse_push")
+    end = {"z": float(sweep_result.values[0])} | {n: float(getattr(sweep_result, n)[0]) for n in names}
+    end["ratio"] = end["ce_push"] / end["mse_push"] if end["mse_push"] > 0 else np.inf
+    return end
