@@ -27,7 +27,8 @@ LOSS_SCALES = {
     "light": [[0.0, "#F7FBFF"], [0.5, "#C6DBEF"], [1.0, "#6BAED6"]],
     "dark": [[0.0, "#0E1117"], [0.5, "#1B3A5C"], [1.0, "#2F6DA3"]],
 }
-JACOBIAN_SCALE = "RdBu"  # diverging: negative red, positive blue, 0 white
+# Diverging, 0 white: negative vermilion, positive blue (Okabe-Ito ends, as in the batch heat maps).
+JACOBIAN_SCALE = [[0.0, VERMILION], [0.5, "#FFFFFF"], [1.0, BLUE]]
 JACOBIAN_LIMIT = 0.25  # |J_kj| <= 1/4 for every p (p(1 - p) and p_k p_j are at most 1/4)
 
 
@@ -187,6 +188,7 @@ def sweep_figure(sweep, lang="en", theme="light"):
     ]
     loss_top = max(float(np.max(sweep.ce_loss)), 1.0) * 1.05
     grad_top = max(float(np.max(sweep.ce_grad_norm)), float(np.max(sweep.ce_push)), 1.0) * 1.1
+    grad_bottom = min(-0.05 * grad_top, 1.1 * float(np.min([sweep.ce_push, sweep.mse_push])))
     muted = THEMES[theme]["muted"]
     layout = {
         "template": template(theme),
@@ -199,7 +201,7 @@ def sweep_figure(sweep, lang="en", theme="light"):
         "yaxis": {"domain": [0.56, 1], "range": [0, loss_top], "title": {"text": text(lang, "gr.fig.loss")}},
         "yaxis2": {
             "domain": [0, 0.44],
-            "range": [-0.05 * grad_top, grad_top],
+            "range": [grad_bottom, grad_top],
             "title": {"text": text(lang, "gr.fig.gradient")},
         },
         "shapes": [

@@ -59,20 +59,20 @@ def readouts(readout):
     with st.container(horizontal=True, wrap=True, gap="medium"):
         with st.container(key="gr_loss", width="content"):
             st.metric(t("gr.loss"), fmt(readout.loss))
-        with st.container(key="gr_gradient", width="content"):
-            st.metric(t("gr.gradient"), fmt_vector(readout.gradient))
+        for k, entry in enumerate(readout.gradient):
+            with st.container(key=f"gr_grad{k}", width="content"):
+                st.metric(t("gr.gradient_entry", index=k), fmt(entry))
 
 
 def derivation(state, readout):
     st.header(t("gr.derivation_title"))
     chain, logsumexp = gl.derivation_routes(state, readout)
     left, right = st.columns(2, gap="large")
-    with left:
-        st.caption(t("gr.route_chain"))
-        st.latex(chain)
-    with right:
-        st.caption(t("gr.route_lse"))
-        st.latex(logsumexp)
+    for column, title, blocks in ((left, "gr.route_chain", chain), (right, "gr.route_lse", logsumexp)):
+        with column, st.container(key=f"gr_{title.split('.')[-1]}"):
+            st.caption(t(title))
+            for block in blocks:
+                st.latex(block)
     st.write(t("gr.same_vector", vector=fmt_vector(readout.gradient)))
     finite_differences(state)
 
@@ -161,9 +161,16 @@ def jacobian_panel(state, readout, lang):
     st.latex(gl.chain_rule_line(readout, state.temperature))
 
 
+# Formulas hold 3 x 3 matrices: on a phone they are drawn smaller, and scroll rather than clip.
+FORMULA_CSS = """<style>
+@media (max-width: 640px) { [class*="st-key-gr_formulas"] .katex-display { font-size: 0.8em; } }
+[class*="st-key-gr_formulas"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+</style>"""
+
 # The page
 
 ensure_app_shell()
+st.html(FORMULA_CSS)
 lang = current_language()
 refused = restore("gradient", SPECS)
 st.title(t("gr.title"))
@@ -181,7 +188,9 @@ with view_column:
     landscape_panel(state, values, lang)
 with control_column:
     controls()
-derivation(state, readout)
+with st.container(key="gr_formulas"):
+    derivation(state, readout)
 sweep_panel(state, lang)
-jacobian_panel(state, readout, lang)
+with st.container(key="gr_formulas_jacobian"):
+    jacobian_panel(state, readout, lang)
 publish(SPECS)

@@ -19,7 +19,7 @@ EN = {
     "gr.smoothing": "Label smoothing ε",
     "gr.smoothing_help": "Target y = (1 − ε) one-hot + ε / 3, as in nn.CrossEntropyLoss(label_smoothing=ε).",
     "gr.loss": "Cross-entropy loss",
-    "gr.gradient": "dL/dz = (p − y) / T",
+    "gr.gradient_entry": "dL/dz{index}",
     # The derivation
     "gr.derivation_title": "Two routes to p − y",
     "gr.route_chain": "Route 1: the chain rule through the softmax Jacobian",
@@ -132,7 +132,7 @@ ZH = {
     "gr.smoothing": "标签平滑 ε",
     "gr.smoothing_help": "目标 y = (1 − ε) one-hot + ε / 3,与 nn.CrossEntropyLoss(label_smoothing=ε) 相同。",
     "gr.loss": "交叉熵损失",
-    "gr.gradient": "dL/dz = (p − y) / T",
+    "gr.gradient_entry": "dL/dz{index}",
     "gr.derivation_title": "通往 p − y 的两条路",
     "gr.route_chain": "路线一:经过 softmax 雅可比矩阵的链式法则",
     "gr.route_lse": "路线二:L = log Σ exp(s) − Σ y·s,再分别求导",
