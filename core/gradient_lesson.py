@@ -162,11 +162,13 @@ def derivation_routes(state, readout):
 
 
 def chain_rule_line(readout, temperature):
-    """J^T (-y / p) = p - y with the numbers (and / T when T != 1), as a two-row `aligned` block."""
+    """J^T (-y / p) = p - y with the numbers (and / T when T != 1), as a short `aligned` block:
+    g = -y / p, J^T g, the product, p - y."""
     jacobian = softmax_jacobian(readout.probs)
     upstream = loss_gradient_wrt_probs(readout.target, readout.probs)
     rows = [
-        rf"J^\top \left(-\tfrac{{y}}{{p}}\right) &= {_matrix(jacobian)} {_vector(upstream)}",
+        rf"g = -\tfrac{{y}}{{p}} &= {_vector(upstream)}",
+        rf"J^\top g &= {_matrix(jacobian)} {_vector(upstream)}",
         rf"&= {_vector(jacobian.T @ upstream)} = p - y",
     ]
     if temperature != 1:

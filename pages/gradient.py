@@ -28,8 +28,10 @@ def move_to_click():
         )
 
 
-def chart(figure, key, alt, **options):
-    st.plotly_chart(figure, key=key, theme=None, config=figures.DOWNLOAD_CONFIG, alt=alt, **options)
+def chart(figure, key, box, alt, **options):
+    """A chart inside a container keyed `box` (the browser tests find it by that class)."""
+    with st.container(key=box):
+        st.plotly_chart(figure, key=key, theme=None, config=figures.DOWNLOAD_CONFIG, alt=alt, **options)
 
 
 def controls():
@@ -109,6 +111,7 @@ def landscape_panel(state, values, lang):
     chart(
         gf.landscape_figure(land, state.true_class, lang),
         MAP_KEY,
+        "gr_landscape",
         gf.landscape_alt(land, lang),
         on_select=move_to_click,
         selection_mode="points",
@@ -147,7 +150,7 @@ def sweep_panel(state, lang):
     st.header(t("gr.sweep_title"))
     st.write(t("gr.sweep_intro", c=state.true_class))
     sweep = gl.sweep(state)
-    chart(gf.sweep_figure(sweep, lang), "gr_sweep", gf.sweep_alt(sweep, lang))
+    chart(gf.sweep_figure(sweep, lang), "gr_sweep", "gr_sweep_chart", gf.sweep_alt(sweep, lang))
     with st.container(key="gr_sweep_sentence"):
         st.write(gf.sweep_sentence(sweep, lang))
 
@@ -156,14 +159,19 @@ def jacobian_panel(state, readout, lang):
     st.header(t("gr.jacobian_title"))
     st.write(t("gr.jacobian_intro"))
     jacobian = gl.softmax_jacobian(readout.probs)
-    chart(gf.jacobian_figure(jacobian, lang), "gr_jacobian", gf.jacobian_alt(jacobian, lang))
+    chart(
+        gf.jacobian_figure(jacobian, lang),
+        "gr_jacobian",
+        "gr_jacobian_chart",
+        gf.jacobian_alt(jacobian, lang),
+    )
     st.caption(t("gr.jacobian_caption"))
     st.latex(gl.chain_rule_line(readout, state.temperature))
 
 
 # Formulas hold 3 x 3 matrices: on a phone they are drawn smaller, and scroll rather than clip.
 FORMULA_CSS = """<style>
-@media (max-width: 640px) { [class*="st-key-gr_formulas"] .katex-display { font-size: 0.8em; } }
+@media (max-width: 640px) { [class*="st-key-gr_formulas"] .katex-display { font-size: 0.75em; } }
 [class*="st-key-gr_formulas"] .katex-display { overflow-x: auto; overflow-y: hidden; }
 </style>"""
 

@@ -87,7 +87,7 @@ EN = {
         "J = diag(p) − p pᵀ: entry (k, j) is ∂p_k/∂s_j. Raising s_j raises p_j (positive diagonal, blue) "
         "and lowers every other p_k (negative, red); each row sums to 0."
     ),
-    "gr.jacobian_caption": "Multiplying J by dL/dp = −y / p is the whole chain rule:",
+    "gr.jacobian_caption": "Multiplying Jᵀ by g = dL/dp = −y / p is the whole chain rule:",
     # Figures
     "gr.fig.landscape": "Loss over (z1, z2), z0 = 0, true class {true_class}",
     "gr.fig.minimum": "minimum (smoothing)",
@@ -185,7 +185,7 @@ ZH = {
         "J = diag(p) − p pᵀ:第 (k, j) 项是 ∂p_k/∂s_j。提高 s_j 会提高 p_j(对角线为正,蓝色),"
         "并降低其他所有 p_k(为负,红色);每一行之和为 0。"
     ),
-    "gr.jacobian_caption": "用 J 乘以 dL/dp = −y / p,就是整个链式法则:",
+    "gr.jacobian_caption": "用 Jᵀ 乘以 g = dL/dp = −y / p,就是整个链式法则:",
     "gr.fig.landscape": "损失随 (z1, z2) 变化,z0 = 0,真实类别 {true_class}",
     "gr.fig.minimum": "最小值(标签平滑)",
     "gr.fig.point": "当前 z",

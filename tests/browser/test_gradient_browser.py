@@ -1,0 +1,91 @@
+"""The gradient page in a real Chromium against `streamlit run app.py`.
+
+Contract (built by pages/gradient.py): the page at /gradient, titled "Gradient" ("梯度" with ?lang=zh) in
+the navigation; the loss metric in .st-key-gr_loss, the gradient entries in .st-key-gr_grad0..2; the
+landscape chart in .st-key-gr_landscape (a click on it moves the point), the CE/MSE chart in
+.st-key-gr_sweep_chart, the Jacobian in .st-key-gr_jacobian_chart; formulas inside
+.st-key-gr_formulas*; URL state under gr_* keys.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
+
+from core import gradient_lesson as gl
+from core import playground as pg
+from core.formatting import fmt
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT_DIR = ROOT / "test-results" / "screenshots"
+NAV = "[data-testid=stSidebarNav]"
+EXCEPTION = "[data-testid=stException]"
+LOSS = ".st-key-gr_loss [data-testid=stMetricValue]"
+MAP = ".st-key-gr_landscape"
+
+
+def open_gradient(page, query: str = "") -> None:
+    page.goto("/gradient" + (f"?{query}" if query else ""))
+    wait_idle(page)
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+    wait_charts(page)
+
+
+def core_loss(**changes):
+    return fmt(pg.evaluate(gl.state_from_values(gl.default_values() | changes)).loss)
+
+
+def test_gradient_page_shows_the_seed_numbers_and_every_chart(page):
+    open_gradient(page)
+    assert core_loss() == "0.4170"  # seed 000's first sample, shifted so that z0 = 0
+    expect(page.locator(LOSS)).to_have_text("0.4170")
+    expect(page.locator(".st-key-gr_grad0 [data-testid=stMetricValue]")).to_have_text("-0.3410")
+    for key in ("gr_landscape", "gr_sweep_chart", "gr_jacobian_chart"):
+        expect(page.locator(f".st-key-{key} [data-testid=stPlotlyChart]")).to_have_count(1)
+    expect(page.locator(".st-key-gr_jacobian_chart .js-plotly-plot")).to_contain_text("0.2247")
+    expect(page.locator("[class*=st-key-gr_formulas] .katex").first).to_be_visible()
+    expect(page.locator(NAV)).to_contain_text("Gradient")
+
+
+def test_a_click_on_the_map_moves_the_point_and_every_number(page):
+    open_gradient(page)
+    area = page.locator(f"{MAP} .nsewdrag").first.bounding_box()
+    low, high = gl.LOGIT_RANGE
+    z1, z2 = 2.0, 3.0  # on the click grid (0.5 apart)
+    x = area["x"] + (z1 - low) / (high - low) * area["width"]
+    y = area["y"] + (high - z2) / (high - low) * area["height"]
+    page.mouse.move(x - 5, y - 5)
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    expect(page.locator(LOSS)).to_have_text(core_loss(gr_z1=z1, gr_z2=z2), timeout=15_000)
+    wait_idle(page)
+    assert "gr_z1=2" in page.url and "gr_z2=3" in page.url
+    expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_url_state_and_chinese(page):
+    open_gradient(page, "lang=zh&gr_class=1&gr_eps=0.1&gr_t=1.5")
+    expect(page.locator(NAV)).to_contain_text("梯度")
+    expect(page.locator(LOSS)).to_have_text(core_loss(gr_class=1, gr_eps=0.1, gr_t=1.5))
+    expect(page.locator(".st-key-gr_minimum")).to_contain_text("4.9983")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshot_and_no_horizontal_scroll(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_gradient(page, "gr_eps=0.1&gr_t=1.5")
+    path = screenshot(page, SCREENSHOT_DIR / f"gradient_{width}.png", width)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 10_000
+    overflow = horizontal_overflow(page)
+    wide = {name: sizes for name, sizes in overflow.items() if sizes[0] > sizes[1] + 1}
+    assert not wide, f"horizontal scroll at {width} px (scrollWidth, visible width): {wide}"
+    # A formula is shrink-wrapped (its own scrollWidth runs 2 px over): compare it with its element's box.
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('[class*=st-key-gr_formulas] .katex-display')]
+              .filter(e => e.scrollWidth > e.closest('[data-testid=stElementContainer]').clientWidth + 4)
+              .length"""
+    )
+    assert clipped == 0, f"{clipped} formulas wider than their box at {width} px"
