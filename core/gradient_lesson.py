@@ -208,18 +208,28 @@ def _parenthesised(value):
 # The landscape -----------------------------------------------------------------------------------
 
 
+def batch_loss(logit_rows, state):
+    """The loss of every row of an (N, 3) array of logits in one call: losses.cross_entropy on rows / T
+    with reduction='none' (class index target, label smoothing as on the page)."""
+    scaled, labels, options = _batch_arguments(logit_rows, state)
+    return losses.cross_entropy(scaled, labels, **options)
+
+
+def batch_gradient(logit_rows, state):
+    """dL/dz of every row in one call: gradients.cross_entropy on rows / T, divided by T."""
+    scaled, labels, options = _batch_arguments(logit_rows, state)
+    return gradients.cross_entropy(scaled, labels, **options) / state.temperature
+
+
 def batch_loss_and_gradient(logit_rows, state):
-    """Loss and dL/dz of every row of an (N, 3) array of logits, in one call each:
-    losses.cross_entropy and gradients.cross_entropy with reduction='none' on rows / T."""
-    target, smoothing = pg.loss_arguments(state)
+    return batch_loss(logit_rows, state), batch_gradient(logit_rows, state)
+
+
+def _batch_arguments(logit_rows, state):
+    _, smoothing = pg.loss_arguments(state)
     scaled = np.asarray(logit_rows, dtype=float) / state.temperature
-    labels = (
-        np.full(scaled.shape[0], int(target)) if target.ndim == 0 else np.broadcast_to(target, scaled.shape)
-    )
-    options = {"reduction": "none", "label_smoothing": smoothing}
-    row_losses = losses.cross_entropy(scaled, labels, **options)
-    row_gradients = gradients.cross_entropy(scaled, labels, **options) / state.temperature
-    return row_losses, row_gradients
+    labels = np.full(scaled.shape[0], state.true_class)
+    return scaled, labels, {"reduction": "none", "label_smoothing": smoothing}
 
 
 def plane_rows(z1_values, z2_values):
@@ -261,9 +271,9 @@ def descent_path(state, learning_rate, steps):
     points = np.empty((steps + 1, 2))
     points[0] = state.logits[1:]
     for step in range(steps):  # each step starts where the one before ended
-        _, grad = batch_loss_and_gradient(plane_rows([points[step, 0]], [points[step, 1]]), state)
+        grad = batch_gradient(plane_rows([points[step, 0]], [points[step, 1]]), state)
         points[step + 1] = points[step] - learning_rate * grad[0, 1:]
-    path_losses, _ = batch_loss_and_gradient(np.column_stack([np.zeros(steps + 1), points]), state)
+    path_losses = batch_loss(np.column_stack([np.zeros(steps + 1), points]), state)
     return DescentPath(points=points, losses=path_losses)
 
 
@@ -283,10 +293,10 @@ def landscape(state, learning_rate, steps):
     """The loss over the square [-6, 6]^2 of (z1, z2) with z0 = 0, -grad on a coarse grid, the current
     point and the descent path from it. Every grid is one vectorised call, no loop per point."""
     axis = np.linspace(*LOGIT_RANGE, GRID_POINTS)
-    grid_losses, _ = batch_loss_and_gradient(plane_rows(axis, axis), state)
+    grid_losses = batch_loss(plane_rows(axis, axis), state)
     arrow_axis = np.linspace(LOGIT_RANGE[0] + 1, LOGIT_RANGE[1] - 1, ARROW_POINTS)
     arrow_rows = plane_rows(arrow_axis, arrow_axis)
-    _, arrow_gradients = batch_loss_and_gradient(arrow_rows, state)
+    arrow_gradients = batch_gradient(arrow_rows, state)
     path = descent_path(state, learning_rate, steps)
     return Landscape(
         axis=axis,
@@ -310,7 +320,7 @@ def flat_direction_check(state, shift=3.0):
     """Loss at z and at z + shift * (1, 1, 1): equal, because softmax(z + c) = softmax(z)."""
     logits = np.asarray(state.logits, dtype=float)
     rows = np.stack([logits, logits + shift])
-    row_losses, _ = batch_loss_and_gradient(rows, state)
+    row_losses = batch_loss(rows, state)
     return float(row_losses[0]), float(row_losses[1])
 
 

@@ -23,6 +23,7 @@ def move_to_click():
     if clicked:
         values = gl.values_for_point(clicked[0]["x"], clicked[0]["y"])
         set_values(values)
+        st.session_state._gr_clicked = True
         st.session_state._gr_message = t(
             "gr.click_selected", z1=fmt(values["gr_z1"], 1), z2=fmt(values["gr_z2"], 1)
         )
@@ -98,7 +99,14 @@ def finite_differences(state):
     )
 
 
-def landscape_panel(state, values, lang):
+@st.fragment
+def landscape_panel(lang):
+    """The map and its path controls: a learning-rate or step change reruns only this fragment; a click
+    moves the point, which every section shows, so it reruns the whole page."""
+    if st.session_state.pop("_gr_clicked", False):
+        st.rerun()
+    values = current_values(SPECS)
+    state = gl.state_from_values(values)
     st.header(t("gr.landscape_title"))
     st.write(t("gr.landscape_intro"))
     left, right = st.columns(2)
@@ -124,6 +132,7 @@ def landscape_panel(state, values, lang):
     before, after = gl.flat_direction_check(state)
     st.write(t("gr.flat_direction", before=fmt(before), after=fmt(after)))
     minimum_sentence(state, land)
+    publish(SPECS)  # a fragment run skips the page's own publish at the bottom
 
 
 def minimum_sentence(state, land):
@@ -193,7 +202,7 @@ readout = pg.evaluate(state)
 control_column, view_column = st.columns([1, 2], gap="large")
 with view_column:
     readouts(readout)
-    landscape_panel(state, values, lang)
+    landscape_panel(lang)
 with control_column:
     controls()
 with st.container(key="gr_formulas"):
