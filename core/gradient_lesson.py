@@ -138,7 +138,7 @@ def derivation_routes(state, readout):
             r"\frac{\partial p_k}{\partial s_j} &= p_k(\delta_{kj} - p_j)",
             rf"J &= {_matrix(softmax_jacobian(probs))}",
             r"\frac{\partial L}{\partial s_j} &= \sum_k -\frac{y_k}{p_k}\, p_k(\delta_{kj} - p_j)",
-            r"&= -y_j + p_j \textstyle\sum_k y_k",
+            r"&= -y_j + p_j \textstyle\sum_k y_k = p_j - y_j",
             *ending,
         ],
     ]
