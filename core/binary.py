@@ -241,7 +241,7 @@ def probability_gradient_curve(probs, y):
 class EndCase:
     """One extreme input and what each call returns (None where the call does not take this input)."""
 
-    kind: str  # "p0", "p1", "z_pos", "z_neg"
+    kind: str  # "p0", "p1", "z_pos", "z_neg" ("z_neg_zero" when even float32 sigmoid(z) is 0)
     z: float | None
     p: float  # the float32 probability BCELoss sees (sigmoid(z) for the logit cases)
     y: float
@@ -255,7 +255,7 @@ class EndCase:
 
 
 def ends(far):
-    """p = 0 against y = 1, p = 1 against y = 0, z = far against 0 and z = -far against 1."""
+    """p = 0 against y = 1, p = 1 against y = 0, z = far against 0 and z = -far against 1 (float32)."""
     return [
         _probability_end("p0", 0.0, 1.0),
         _probability_end("p1", 1.0, 0.0),
@@ -283,9 +283,9 @@ def _probability_end(kind, p, y):
 
 def _logit_end(kind, z, y):
     z32, y32 = np.array([z], FLOAT32), np.array([y], FLOAT32)
-    p32 = losses.sigmoid(z32)
+    p32 = torch_sigmoid(z32)
     return EndCase(
-        kind=kind,
+        kind="z_neg_zero" if kind == "z_neg" and p32[0] == 0 else kind,
         z=z,
         p=float(p32[0]),
         y=y,
@@ -299,11 +299,20 @@ def _logit_end(kind, z, y):
     )
 
 
+def torch_sigmoid(z):
+    """sigmoid(z) = 1 / (1 + exp(-z)) as torch.sigmoid evaluates it on the CPU (within an ulp): exp(-z)
+    overflows to inf below z = -88.72 in float32, so the result is exactly 0 there, where the stable
+    losses.sigmoid gives a tiny subnormal. Only the far ends of float32 tell the two apart."""
+    z = losses.as_float_array(z)
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
 def sigmoid_chain_gradient(z, y):
     """dL/dz of BCELoss(sigmoid(z), y) by the chain rule, in z's dtype as autograd does it:
     dL/dp * sigmoid'(z) = (p - y) / max(p (1 - p), 1e-12) * (1 - p) p. In float32 a saturated p = 1.0
-    makes it 0 whatever y is."""
-    p = losses.sigmoid(z)
+    makes it 0 whatever y is (and so does p = 0 below z = -88.72)."""
+    p = torch_sigmoid(z)
     return gradients.binary_cross_entropy(p, y, reduction="none") * ((1 - p) * p)
 
 

@@ -20,6 +20,7 @@ HEAT_SCALE = [[0.0, "#FFFFFF"], [1.0, BLUE]]
 DECIMALS = 5  # curve values sent to the browser (about 200 kB for the 101 frames)
 # Traces the frames update, in the order each frame lists them.
 FRAME_TRACES = ("current", "kl", "floor", "minimum", "point")
+FIRST_MOVING_TRACE = len(binary.FAMILY_LABELS) + 1  # after the family curves and their minima
 
 
 def _round(values):
@@ -90,6 +91,7 @@ def curves_figure(p, y, lang="en", theme="light"):
             }
         )
     first_moving = len(traces) - len(FRAME_TRACES)
+    assert first_moving == FIRST_MOVING_TRACE
     labels_grid = binary.label_grid()
     frames = [
         {

@@ -65,6 +65,8 @@ EN = {
     "bin.ends.p1": "**p = 1, y = 0:** BCELoss again gives {torch}; Keras gives {keras}, not 16.1181, because 1 − 1e-7 rounds to 0.99999988 in float32.",
     "bin.ends.z_pos": "**z = {z}, y = 0:** BCEWithLogitsLoss stays exact ({logits}); BCELoss on torch.sigmoid(z) sees p = {p} in float32 and gives {torch}, and its gradient through the sigmoid is {grad}.",
     "bin.ends.z_neg": "**z = {z}, y = 1:** here float32 can still hold σ(z) = {p}, so BCELoss gives {torch}: the two ends of float32 are not symmetric (it holds numbers near 0 far better than numbers near 1).",
+    "bin.ends.z_neg_zero": "**z = {z}, y = 1:** this far out even float32 cannot hold σ(z): torch.sigmoid gives exactly 0, so BCELoss gives {torch} and its gradient is {grad}, while BCEWithLogitsLoss still gives {logits}.",
+    "bin.ends.row.z_neg_zero": "z = {z}, y = 1",
     "bin.ends.none": "—",
     # Multi-label
     "bin.ml.title": "Multi-label: seed 002's 3 × 3 example",
@@ -192,6 +194,8 @@ ZH = {
     "bin.ends.p1": "**p = 1,y = 0:** BCELoss 同样给出 {torch};Keras 给出 {keras} 而不是 16.1181,因为 1 − 1e-7 在 float32 中舍入为 0.99999988。",
     "bin.ends.z_pos": "**z = {z},y = 0:** BCEWithLogitsLoss 保持精确({logits});对 torch.sigmoid(z) 用 BCELoss 时,float32 中 p = {p},损失为 {torch},经 sigmoid 回传的梯度为 {grad}。",
     "bin.ends.z_neg": "**z = {z},y = 1:** 这里 float32 仍能表示 σ(z) = {p},所以 BCELoss 给出 {torch}:float32 的两端并不对称(它表示接近 0 的数远比接近 1 的数精确)。",
+    "bin.ends.z_neg_zero": "**z = {z},y = 1:** 离得这么远,float32 也无法表示 σ(z):torch.sigmoid 恰好给出 0,所以 BCELoss 给出 {torch},梯度为 {grad};而 BCEWithLogitsLoss 仍给出 {logits}。",
+    "bin.ends.row.z_neg_zero": "z = {z},y = 1",
     "bin.ends.none": "—",
     "bin.ml.title": "多标签:种子文章 002 的 3 × 3 示例",
     "bin.ml.intro": "三个样本,每个有三个独立的是/否标签。`nn.BCEWithLogitsLoss(reduction=\"none\")` 给出每个元素的损失;默认的 reduction 取它们的平均。可以编辑任意单元格(标签可以是 0 到 1 之间的软标签);页面的 pos_weight w = {pos_weight} 作用于每个类别。",
