@@ -13,7 +13,7 @@ from core.figures import BLACK, BLUE, CHART_HEIGHT, PALETTE, THEMES, VERMILION, 
 from core.formatting import fmt, fmt_vector
 from core.i18n import text
 
-CURVES_HEIGHT = 470
+CURVES_HEIGHT = 500
 LOSS_TOP = 3.5  # the curves' loss axis: BCE runs to infinity at the wrong end, the story is below 3.5
 FAMILY_COLOURS = PALETTE[:5]
 HEAT_SCALE = [[0.0, "#FFFFFF"], [1.0, BLUE]]
@@ -103,11 +103,12 @@ def curves_figure(p, y, lang="en", theme="light"):
     ]
     layout = {
         "template": template(theme),
-        "title": {"text": text(lang, "bin.fig.curves")},
+        # The title pinned to the top and room for the legend to wrap to three rows on a phone.
+        "title": {"text": text(lang, "bin.fig.curves"), "y": 0.99, "yref": "container", "yanchor": "top"},
         "height": CURVES_HEIGHT,
-        "margin": {"l": 48, "r": 12, "t": 70, "b": 40},
+        "margin": {"l": 48, "r": 12, "t": 104, "b": 40},
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11}},
+        "legend": {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom", "font": {"size": 11}},
         "xaxis": {"range": [0, 1], "title": {"text": text(lang, "bin.fig.p_axis")}},
         "yaxis": {"range": [-0.05, LOSS_TOP], "title": {"text": text(lang, "bin.fig.loss_axis")}},
         "sliders": [label_slider(y, lang, ink)],
@@ -258,7 +259,7 @@ def gradients_figure(p, y, pos_weight, grad_z, grad_p, lang="en", theme="light")
         )
     layout = {
         "template": template(theme),
-        "title": {"text": text(lang, "bin.fig.gradients")},
+        "title": {"text": text(lang, "bin.fig.gradients"), "y": 0.99, "yref": "container", "yanchor": "top"},
         "height": CHART_HEIGHT + 60,
         "margin": {"l": 48, "r": 12, "t": 76, "b": 40},
         "showlegend": True,

@@ -70,8 +70,8 @@ def controls(readout):
         st.slider(t("bin.p"), 0.0, 1.0, step=bn.PROB_STEP, format="%.3f", key="bin_p", on_change=prob_changed)
         st.caption(t("bin.linked_z", z=fmt(readout.z)))
     st.slider(t("bin.y"), 0.0, 1.0, step=bn.LABEL_STEP, format="%.2f", key="bin_y")
-    with st.container(horizontal=True, wrap=True, vertical_alignment="center", key="bin_quick"):
-        st.caption(t("bin.quick"))
+    st.caption(t("bin.quick"))
+    with st.container(horizontal=True, wrap=True, key="bin_quick"):
         for label in bn.QUICK_LABELS:
             st.button(f"{label:g}", key=f"bin_quick_{label:g}", on_click=set_values, args=({"bin_y": label},))
     st.slider(t("bin.pw"), *bn.POS_WEIGHT_RANGE, step=0.1, format="%.1f", key="bin_pw", help=t("bin.pw_help"))
