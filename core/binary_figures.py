@@ -7,6 +7,7 @@ trip is needed. Its slider starts at the page's y.
 """
 
 import numpy as np
+import plotly.graph_objects as go
 
 from core import binary
 from core.figures import BLACK, BLUE, CHART_HEIGHT, PALETTE, THEMES, VERMILION, PageFigure, _figure, template
@@ -17,14 +18,15 @@ CURVES_HEIGHT = 500
 LOSS_TOP = 3.5  # the curves' loss axis: BCE runs to infinity at the wrong end, the story is below 3.5
 FAMILY_COLOURS = PALETTE[:5]
 HEAT_SCALE = [[0.0, "#FFFFFF"], [1.0, BLUE]]
-DECIMALS = 5  # curve values sent to the browser (about 200 kB for the 101 frames)
+DECIMALS = 5  # curve values sent to the browser
 # Traces the frames update, in the order each frame lists them.
 FRAME_TRACES = ("current", "kl", "floor", "minimum", "point")
 FIRST_MOVING_TRACE = len(binary.FAMILY_LABELS) + 1  # after the family curves and their minima
 
 
 def _round(values):
-    return np.round(np.asarray(values, float), DECIMALS)
+    """Curve values as float32 (Plotly sends arrays as binary: half the bytes of float64)."""
+    return np.round(np.asarray(values, float), DECIMALS).astype(np.float32)
 
 
 def curves_figure(p, y, lang="en", theme="light"):
@@ -82,25 +84,15 @@ def curves_figure(p, y, lang="en", theme="light"):
     for name in FRAME_TRACES:
         traces.append(
             {
-                "type": "scatter",
                 **styles[name],
+                "x": _round(grid),
                 **current[name],
                 "name": names.get(name, ""),
                 "showlegend": name in names,
                 "hovertemplate": "p = %{x:.3f}<br>%{y:.4f}<extra></extra>",
             }
         )
-    first_moving = len(traces) - len(FRAME_TRACES)
-    assert first_moving == FIRST_MOVING_TRACE
-    labels_grid = binary.label_grid()
-    frames = [
-        {
-            "name": _frame_name(label),
-            "data": [frame_data(p, label)[name] for name in FRAME_TRACES],
-            "traces": list(range(first_moving, len(traces))),
-        }
-        for label in labels_grid
-    ]
+    assert len(traces) == FIRST_MOVING_TRACE + len(FRAME_TRACES)
     layout = {
         "template": template(theme),
         # The title pinned to the top and room for the legend to wrap to three rows on a phone.
@@ -113,23 +105,49 @@ def curves_figure(p, y, lang="en", theme="light"):
         "yaxis": {"range": [-0.05, LOSS_TOP], "title": {"text": text(lang, "bin.fig.loss_axis")}},
         "sliders": [label_slider(y, lang, ink)],
     }
-    figure = _figure(traces, layout)
-    figure.frames = frames
+    figure = go.Figure(data=traces, layout=layout, _validate=False)
+    # Plotly validates every trace of every frame it is given (about 0.5 s for these 505 traces) even
+    # with _validate=False; frames built unvalidated are attached directly. The tests validate the result.
+    figure._frame_objs = tuple(label_frames(p))
     return figure
 
 
+def label_frames(p):
+    """One frame per label y = 0, 0.01, ..., 1, named "0.00" ... "1.00", updating the moving traces."""
+    labels = binary.label_grid()
+    curves = binary.bce_curves(binary.probability_grid(), labels)
+    floors = binary.binary_entropy(labels)
+    at_p = binary.bce_curves([p], labels)[:, 0]
+    moving = list(range(FIRST_MOVING_TRACE, FIRST_MOVING_TRACE + len(FRAME_TRACES)))
+    return [
+        go.Frame(
+            name=_frame_name(label),
+            data=[data[name] for name in FRAME_TRACES],
+            traces=moving,
+            _validate=False,
+        )
+        for label, data in (
+            (label, _moving_traces(p, label, curve, floor, at))
+            for label, curve, floor, at in zip(labels, curves, floors, at_p, strict=True)
+        )
+    ]
+
+
 def frame_data(p, y):
-    """The moving traces for label y: {trace name: {"x": ..., "y": ...}} (also the figure's start)."""
-    grid = binary.probability_grid()
-    curve = binary.bce_curves(grid, [y])[0]
+    """The moving traces for label y: {trace name: {"y": ...}} (also the figure's start)."""
+    curve = binary.bce_curves(binary.probability_grid(), [y])[0]
     floor = float(binary.binary_entropy(np.float64(y)))
-    at_p = float(binary.bce_curves([p], [y])[0, 0])
-    return {
-        "current": {"x": _round(grid), "y": _round(curve)},
-        "kl": {"x": _round(grid), "y": _round(curve - floor)},
-        "floor": {"x": [0, 1], "y": [round(floor, DECIMALS)] * 2},
-        "minimum": {"x": [y, y], "y": [round(floor, DECIMALS), 0.0]},
-        "point": {"x": [p], "y": [round(min(at_p, LOSS_TOP), DECIMALS)]},
+    return _moving_traces(p, y, curve, floor, float(binary.bce_curves([p], [y])[0, 0]))
+
+
+def _moving_traces(p, y, curve, floor, at_p):
+    floor = round(float(floor), DECIMALS)
+    return {  # the curves keep their x (the p grid) from the figure: a frame sends only y
+        "current": {"type": "scatter", "y": _round(curve)},
+        "kl": {"type": "scatter", "y": _round(curve - floor)},
+        "floor": {"type": "scatter", "x": [0, 1], "y": [floor] * 2},
+        "minimum": {"type": "scatter", "x": [float(y), float(y)], "y": [floor, 0.0]},
+        "point": {"type": "scatter", "x": [p], "y": [round(min(float(at_p), LOSS_TOP), DECIMALS)]},
     }
 
 

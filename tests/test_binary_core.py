@@ -5,6 +5,7 @@ page computes it; seed 001's and 002's printed numbers are acceptance checks at 
 are executed and what they print is compared with the page's numbers.
 """
 
+import base64
 import os
 import subprocess
 import sys
@@ -304,8 +305,15 @@ def test_labels_above_one_from_a_link_are_inconsistent():
 # ---------------------------------------------------------------------------------------------------
 
 
+def as_array(values):
+    """An array from a figure property: Plotly keeps numpy arrays as {"dtype", "bdata"} (base64)."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.asarray(values)
+
+
 def test_curves_figure_has_one_frame_per_label_and_its_slider_starts_at_y():
-    figure = binary_figures.curves_figure(0.9129, 0.92)
+    figure = go.Figure(binary_figures.curves_figure(0.9129, 0.92).to_dict())  # validated, frames too
     grid = bn.label_grid()
     assert len(figure.frames) == len(grid) == 101
     slider = figure.layout.sliders[0]
@@ -313,12 +321,17 @@ def test_curves_figure_has_one_frame_per_label_and_its_slider_starts_at_y():
     assert all(step.method == "animate" for step in slider.steps)
     first = binary_figures.FIRST_MOVING_TRACE
     current = figure.data[first]
-    np.testing.assert_allclose(current.y, bn.bce_curves(bn.probability_grid(), [0.92])[0], atol=1e-5)
+    np.testing.assert_allclose(
+        as_array(current.y), bn.bce_curves(bn.probability_grid(), [0.92])[0], atol=1e-5
+    )
     frame = figure.frames[25]
     assert frame.name == "0.25" and list(frame.traces) == list(range(first, first + 5))
-    np.testing.assert_allclose(frame.data[0].y, bn.bce_curves(bn.probability_grid(), [0.25])[0], atol=1e-5)
+    np.testing.assert_allclose(
+        as_array(frame.data[0].y), bn.bce_curves(bn.probability_grid(), [0.25])[0], atol=1e-5
+    )
     floor = bn.binary_entropy(np.float64(0.25))
-    np.testing.assert_allclose(frame.data[1].y, frame.data[0].y - floor, atol=2e-5)  # the KL curve
+    kl, curve = as_array(frame.data[1].y), as_array(frame.data[0].y)
+    np.testing.assert_allclose(kl, curve - floor, atol=2e-5)  # the KL curve
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
