@@ -8,7 +8,7 @@ from core import binary_check, binary_figures, figures
 from core.batch import MAX_PROBLEMS, BatchInputError
 from core.batch_check import agrees
 from core.formatting import fmt, fmt_signed, fmt_vector
-from ui.frameworks import run_installed
+from ui.frameworks import check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
 from ui.url_state import current_values, publish, restore, set_values
@@ -330,16 +330,7 @@ def check_panel(state, readout):
         )
         if not rows:
             return
-        table = {
-            t("check.framework"): [r.framework for r in rows],
-            t("check.loss"): [fmt(r.loss, 6) for r in rows],
-            t("bin.check.core"): [fmt(r.core_loss, 6) for r in rows],
-            t("check.loss_diff"): [f"{r.loss_diff:.1e}" for r in rows],
-            t("check.grad_diff"): [f"{r.gradient_diff:.1e}" for r in rows],
-            t("check.call"): [r.call for r in rows],
-        }
-        with st.container(key="bin_check_table"):
-            st.dataframe(table, hide_index=True, width="stretch")
+        check_table(rows, "bin_check_table", lambda loss: fmt(loss, 6), t("bin.check.core"))
         tolerance = t("bin.check.tolerance")
         st.write(t("bin.check.agree" if agrees(rows) else "check.disagree", tolerance=tolerance))
 
