@@ -20,6 +20,7 @@ with st.sidebar:
 PAGES = [
     st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),
     st.Page("pages/batch.py", title=t("page.batch"), icon=":material/table_rows:"),
+    st.Page("pages/binary.py", title=t("page.binary"), icon=":material/contrast:", url_path="binary"),
     st.Page("pages/gradient.py", title=t("gr.page"), icon=":material/trending_down:"),
 ]
 st.navigation(PAGES).run()

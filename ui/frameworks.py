@@ -18,3 +18,18 @@ def run_installed(runners, *args):
             outcome = run(*args)
         results.extend(outcome if isinstance(outcome, list) else [outcome])
     return results
+
+
+def check_table(rows, key, format_loss, core_label):
+    """The check panel's table of batch_check.CheckRow: the framework's loss next to core's, the
+    differences, and the long call last so the numbers stay in view on a phone."""
+    table = {
+        t("check.framework"): [r.framework for r in rows],
+        t("check.loss"): [format_loss(r.loss) for r in rows],
+        core_label: [format_loss(r.core_loss) for r in rows],
+        t("check.loss_diff"): [f"{r.loss_diff:.1e}" for r in rows],
+        t("check.grad_diff"): [f"{r.gradient_diff:.1e}" for r in rows],
+        t("check.call"): [r.call for r in rows],
+    }
+    with st.container(key=key):
+        st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,471 @@
+"""The binary page's numbers: one prediction (a logit z or a probability p), a soft label y, pos_weight
+and Keras's label_smoothing, and everything that follows from them.
+
+Every loss comes from core.losses / core.keras_losses and every gradient from core.gradients, called as
+torch and Keras are called on the same tensors. The page's own numbers are float32, torch's and Keras's
+default dtype, so the float32 effects (sigmoid(17) == 1.0, Keras's clip at 1 - 1e-7 = 0.99999988) show
+here exactly as they do in a training script. The curves are float64: they are pictures, not readouts.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import gradients, keras_losses, losses
+from core.batch import BatchInputError, Problem, read_cell
+from core.formatting import fmt
+from core.url_params import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam
+
+FORMS = ("logit", "prob")  # the prediction as BCEWithLogitsLoss's z, or as BCELoss's p
+LOGIT_RANGE = (-10.0, 10.0)
+LOGIT_STEP, PROB_STEP, LABEL_STEP = 0.01, 0.001, 0.01
+POS_WEIGHT_RANGE = (0.1, 10.0)
+FAR_RANGE = (1, 100)  # |z| of "the ends" panel
+QUICK_LABELS = (0.0, 1.0, 0.9, 0.92)
+FAMILY_LABELS = (0.0, 0.25, 0.5, 0.75, 1.0)
+FLOAT32 = np.float32
+
+# Seed 002: the puzzle, the softmax-then-BCE example and the 3x3 multi-label example.
+PUZZLE_PRED = 0.91276
+PUZZLE_LABELS = (1.0, 0.92)
+SEED_PAIR_LOGITS = (0.2939, 0.939)
+SEED_PAIR_TARGET = (0.0, 1.0)
+MULTILABEL_LOGITS = ((-0.4089, -1.2471, 0.5907), (-0.4897, -0.8267, -0.7349), (0.5241, -0.1246, -0.4751))
+MULTILABEL_LABELS = ((0.0, 1.0, 1.0), (0.0, 0.0, 1.0), (1.0, 0.0, 1.0))
+MULTILABEL_SHAPE = (3, 3)
+# Seed 001: probabilities handed to BCEWithLogitsLoss as if they were logits.
+MISTAKE_PROBS = (0.9, 0.2, 0.8)
+MISTAKE_TARGET = (1.0, 0.0, 1.0)
+
+DEFAULT_LOGIT = 2.35  # sigmoid(2.35) = 0.9129, next to the puzzle's 0.91276
+DEFAULT_LABEL = 0.92
+
+
+def url_specs():
+    """The binary page's controls as URL parameters: key, allowed values, default."""
+    return [
+        ChoiceParam("bin_form", FORMS, default="logit"),
+        FloatParam("bin_z", *LOGIT_RANGE, default=DEFAULT_LOGIT, step=LOGIT_STEP),
+        FloatParam("bin_p", 0.0, 1.0, default=prob_for_logit(DEFAULT_LOGIT), step=PROB_STEP),
+        FloatParam("bin_y", 0.0, 1.0, default=DEFAULT_LABEL, step=LABEL_STEP),
+        FloatParam("bin_pw", *POS_WEIGHT_RANGE, default=1.0, step=0.1),
+        FloatParam("bin_ls", 0.0, 1.0, default=0.0, step=0.01),
+        IntParam("bin_far", *FAR_RANGE, default=20),
+        BoolParam("bin_mistake", default=True),
+        MatrixParam(
+            "bin_ml_z", MULTILABEL_LOGITS, max_rows=3, max_cols=3, min_rows=3, min_cols=3, max_abs=100
+        ),
+        MatrixParam("bin_ml_y", MULTILABEL_LABELS, max_rows=3, max_cols=3, min_rows=3, min_cols=3, low=0.0),
+    ]
+
+
+def inconsistent_values(values):
+    """Keys whose values the page cannot use together: multi-label targets above 1."""
+    return ["bin_ml_y"] if max(max(row) for row in values["bin_ml_y"]) > 1 else []
+
+
+def prob_for_logit(z):
+    """p = sigmoid(z) on the p slider's grid (the value the p control takes when z is set)."""
+    return round(round(float(losses.sigmoid(np.float64(z))) / PROB_STEP) * PROB_STEP, 3)
+
+
+def logit_for_prob(p):
+    """z = log(p / (1 - p)) on the z slider's grid, held inside LOGIT_RANGE (p = 0 or 1 gives -10 or 10)."""
+    with np.errstate(divide="ignore"):
+        z = float(logit(np.float64(p)))
+    return round(round(float(np.clip(z, *LOGIT_RANGE)) / LOGIT_STEP) * LOGIT_STEP, 2)
+
+
+def logit(p):
+    """z = log p - log(1 - p), the inverse of the sigmoid; -inf at p = 0 and inf at p = 1 (torch.logit)."""
+    p = losses.as_float_array(p)
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
+
+
+def binary_entropy(y):
+    """H(y) = -(y log y + (1 - y) log(1 - y)), 0 at y = 0 and 1: the lowest BCE the label y allows."""
+    y = losses.as_float_array(y)
+    return losses.entropy(np.stack([y, 1 - y], axis=-1))
+
+
+@dataclass(frozen=True)
+class BinaryState:
+    """What a person sets on the binary page."""
+
+    form: str = "logit"
+    z: float = DEFAULT_LOGIT
+    p: float = 0.913
+    y: float = DEFAULT_LABEL
+    pos_weight: float = 1.0
+    smoothing: float = 0.0
+
+
+def state_from_values(values):
+    return BinaryState(
+        form=values["bin_form"],
+        z=values["bin_z"],
+        p=values["bin_p"],
+        y=values["bin_y"],
+        pos_weight=values["bin_pw"],
+        smoothing=values["bin_ls"],
+    )
+
+
+def prediction(state):
+    """(z, p) as float32 arrays of shape (1,): the control's value and the other through the sigmoid."""
+    if state.form == "logit":
+        z = np.array([state.z], FLOAT32)
+        return z, losses.sigmoid(z)
+    p = np.array([state.p], FLOAT32)
+    return logit(p), p
+
+
+@dataclass(frozen=True)
+class Readout:
+    """Everything the page shows for one state (float32 numbers, as torch and Keras compute them)."""
+
+    z: float
+    p: float
+    y: float
+    bce_logits: float  # nn.BCEWithLogitsLoss(pos_weight=w)(z, y)
+    bce_probs: float  # nn.BCELoss()(p, y)
+    keras_logits: float  # keras BinaryCrossentropy(from_logits=True, label_smoothing=eps)(y, z)
+    keras_probs: float  # keras BinaryCrossentropy(label_smoothing=eps)(y, p)
+    floor: float  # H(y): the lowest BCE this label allows
+    kl: float  # BCE(p; y) - H(y): the part of the loss that measures how far p is from y
+    grad_z: float  # dL/dz of BCEWithLogitsLoss: (1 + (w - 1) y) sigmoid(z) - w y
+    grad_p: float  # dL/dp of BCELoss: (p - y) / (p (1 - p))
+
+
+def evaluate(state):
+    """The Readout of a state."""
+    with np.errstate(invalid="ignore", divide="ignore"):  # z = +-inf at p = 0 or 1 gives NaN, as in torch
+        return _evaluate(state)
+
+
+def _evaluate(state):
+    z, p = prediction(state)
+    y = np.array([state.y], FLOAT32)
+    pos_weight = np.array([state.pos_weight], FLOAT32)
+    bce_probs = losses.binary_cross_entropy(p, y)
+    floor = binary_entropy(y)[0]
+    return Readout(
+        z=float(z[0]),
+        p=float(p[0]),
+        y=float(y[0]),
+        bce_logits=float(losses.binary_cross_entropy_with_logits(z, y, pos_weight=pos_weight)),
+        bce_probs=float(bce_probs),
+        keras_logits=keras_value(y, z, True, state.smoothing),
+        keras_probs=keras_value(y, p, False, state.smoothing),
+        floor=float(floor),
+        kl=float(bce_probs - floor),
+        grad_z=float(gradients.binary_cross_entropy_with_logits(z, y, pos_weight=pos_weight)[0]),
+        grad_p=float(gradients.binary_cross_entropy(p, y)[0]),
+    )
+
+
+def keras_value(y, pred, from_logits, smoothing=0.0):
+    """keras.losses.BinaryCrossentropy(from_logits, label_smoothing)(y, pred) on one float32 value."""
+    y_true, y_pred = np.asarray(y, FLOAT32).reshape(1, 1), np.asarray(pred, FLOAT32).reshape(1, 1)
+    return float(keras_losses.binary_crossentropy(y_true, y_pred, from_logits, smoothing)[0])
+
+
+def formula_lines(readout, state):
+    """The two losses written out with the current numbers, as LaTeX `aligned` blocks short enough for a
+    phone: BCELoss on p, and BCEWithLogitsLoss on z (with pos_weight w when it is not 1)."""
+    y, p = fmt(readout.y, 2), fmt(readout.p)
+    probs = [
+        r"\ell(p) &= -[y \log p + (1-y) \log(1-p)]",
+        rf"&= -[{y} \log {p} + {fmt(1 - readout.y, 2)} \log {fmt(1 - readout.p)}]",
+        rf"&= {fmt(readout.bce_probs)}",
+    ]
+    if state.pos_weight == 1:
+        head = r"\ell(z) &= (1-y)\,z - \log\sigma(z)"
+    else:
+        head = r"\ell(z) &= (1-y)\,z - (1 + (w-1)y) \log\sigma(z)"
+    logits = [head, rf"&= {fmt(readout.bce_logits)}\quad (z = {fmt(readout.z, 2)})"]
+    return [_aligned(probs), _aligned(logits)]
+
+
+def _aligned(rows):
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Curves: BCE against p for soft labels, the sigmoid, the two gradients
+# ---------------------------------------------------------------------------------------------------
+
+
+def probability_grid(points=161, reach=8.0):
+    """p = sigmoid(t) for t evenly spaced in [-reach, reach]: dense near 0 and 1, where BCE bends."""
+    return losses.sigmoid(np.linspace(-reach, reach, points))
+
+
+def label_grid():
+    """The soft labels the figure's own slider steps through: 0, 0.01, ..., 1."""
+    return np.round(np.arange(0, 1 + LABEL_STEP / 2, LABEL_STEP), 2)
+
+
+def bce_curves(probs, labels):
+    """BCE(p; y) = -(y log p + (1 - y) log(1 - p)) for each label (rows) at each p (columns)."""
+    p, y = np.broadcast_arrays(np.asarray(probs, float)[None, :], np.asarray(labels, float)[:, None])
+    return losses.binary_cross_entropy(p, y, reduction="none")
+
+
+def kl_curves(probs, labels):
+    """KL(y || p) = BCE(p; y) - H(y), zero exactly at p = y: rows per label, columns per p."""
+    return bce_curves(probs, labels) - binary_entropy(np.asarray(labels, float))[:, None]
+
+
+def logit_gradient_curve(probs, y, pos_weight):
+    """dL/dz of BCEWithLogitsLoss at z = logit(p) for each p: (1 + (w - 1) y) p - w y (a straight line)."""
+    z = logit(np.asarray(probs, float))
+    return gradients.binary_cross_entropy_with_logits(
+        z, np.full_like(z, y), pos_weight=np.float64(pos_weight), reduction="none"
+    )
+
+
+def probability_gradient_curve(probs, y):
+    """dL/dp of BCELoss for each p: (p - y) / (p (1 - p)), unbounded near 0 and 1."""
+    probs = np.asarray(probs, float)
+    return gradients.binary_cross_entropy(probs, np.full_like(probs, y), reduction="none")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The ends: p exactly 0 or 1, and a logit far out, as torch and Keras compute them in float32
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EndCase:
+    """One extreme input and what each call returns (None where the call does not take this input)."""
+
+    kind: str  # "p0", "p1", "z_pos", "z_neg" ("z_neg_zero" when even float32 sigmoid(z) is 0)
+    z: float | None
+    p: float  # the float32 probability BCELoss sees (sigmoid(z) for the logit cases)
+    y: float
+    exact: float  # the loss in exact arithmetic (float64, through log sigmoid)
+    torch_logits: float | None  # BCEWithLogitsLoss(z, y)
+    torch_probs: float  # BCELoss(p, y)
+    keras_logits: float | None  # BinaryCrossentropy(from_logits=True)(y, z)
+    keras_probs: float  # BinaryCrossentropy()(y, p)
+    grad_logits: float | None  # dL/dz through BCEWithLogitsLoss: sigmoid(z) - y
+    grad_probs: float | None  # dL/dz through BCELoss(sigmoid(z)) in float32, as autograd computes it
+
+
+def ends(far):
+    """p = 0 against y = 1, p = 1 against y = 0, z = far against 0 and z = -far against 1 (float32)."""
+    return [
+        _probability_end("p0", 0.0, 1.0),
+        _probability_end("p1", 1.0, 0.0),
+        _logit_end("z_pos", float(far), 0.0),
+        _logit_end("z_neg", -float(far), 1.0),
+    ]
+
+
+def _probability_end(kind, p, y):
+    p32, y32 = np.array([p], FLOAT32), np.array([y], FLOAT32)
+    return EndCase(
+        kind=kind,
+        z=None,
+        p=p,
+        y=y,
+        exact=float("inf"),
+        torch_logits=None,
+        torch_probs=float(losses.binary_cross_entropy(p32, y32)),
+        keras_logits=None,
+        keras_probs=keras_value(y32, p32, False),
+        grad_logits=None,
+        grad_probs=None,
+    )
+
+
+def _logit_end(kind, z, y):
+    z32, y32 = np.array([z], FLOAT32), np.array([y], FLOAT32)
+    p32 = torch_sigmoid(z32)
+    return EndCase(
+        kind="z_neg_zero" if kind == "z_neg" and p32[0] == 0 else kind,
+        z=z,
+        p=float(p32[0]),
+        y=y,
+        exact=float(losses.binary_cross_entropy_with_logits(np.array([z]), np.array([y]))),
+        torch_logits=float(losses.binary_cross_entropy_with_logits(z32, y32)),
+        torch_probs=float(losses.binary_cross_entropy(p32, y32)),
+        keras_logits=keras_value(y32, z32, True),
+        keras_probs=keras_value(y32, p32, False),
+        grad_logits=float(gradients.binary_cross_entropy_with_logits(z32, y32)[0]),
+        grad_probs=float(sigmoid_chain_gradient(z32, y32)[0]),
+    )
+
+
+def torch_sigmoid(z):
+    """sigmoid(z) = 1 / (1 + exp(-z)) as torch.sigmoid evaluates it on the CPU (within an ulp): exp(-z)
+    overflows to inf below z = -88.72 in float32, so the result is exactly 0 there, where the stable
+    losses.sigmoid gives a tiny subnormal. Only the far ends of float32 tell the two apart."""
+    z = losses.as_float_array(z)
+    with np.errstate(over="ignore"):
+        return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_chain_gradient(z, y):
+    """dL/dz of BCELoss(sigmoid(z), y) by the chain rule, in z's dtype as autograd does it:
+    dL/dp * sigmoid'(z) = (p - y) / max(p (1 - p), 1e-12) * (1 - p) p. In float32 a saturated p = 1.0
+    makes it 0 whatever y is (and so does p = 0 below z = -88.72)."""
+    p = torch_sigmoid(z)
+    return gradients.binary_cross_entropy(p, y, reduction="none") * ((1 - p) * p)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Seed 002's puzzle, seed 001's mistake, the bridge to softmax cross-entropy
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PuzzleRow:
+    label: float
+    bce: float  # BCELoss(0.91276, y)
+    floor: float  # H(y)
+    kl: float  # bce - floor
+
+
+def puzzle():
+    """Seed 002's pred 0.91276 against y = 1.0 and y = 0.92, in float32 as the seed ran it."""
+    pred = np.array([PUZZLE_PRED], FLOAT32)
+    rows = []
+    for label in PUZZLE_LABELS:
+        y = np.array([label], FLOAT32)
+        bce, floor = float(losses.binary_cross_entropy(pred, y)), float(binary_entropy(y)[0])
+        rows.append(PuzzleRow(label=label, bce=bce, floor=floor, kl=bce - floor))
+    return rows
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """Seed 001: probabilities given to BCEWithLogitsLoss, which applies the sigmoid a second time."""
+
+    probs: np.ndarray  # what the seed meant: p
+    used_probs: np.ndarray  # what BCEWithLogitsLoss used: sigmoid(p)
+    wrong: np.ndarray  # per element, BCEWithLogitsLoss(p, y)
+    right: np.ndarray  # per element, BCELoss(p, y)
+    wrong_mean: float
+    right_mean: float
+
+
+def mistake(probs=MISTAKE_PROBS, target=MISTAKE_TARGET):
+    p, y = np.array(probs, FLOAT32), np.array(target, FLOAT32)
+    wrong = losses.binary_cross_entropy_with_logits(p, y, reduction="none")
+    right = losses.binary_cross_entropy(p, y, reduction="none")
+    return Mistake(p, losses.sigmoid(p), wrong, right, float(wrong.mean()), float(right.mean()))
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """BCEWithLogits(z, y) = softmax cross-entropy over the two logits [0, z] with target [1 - y, y]."""
+
+    z: float
+    y: float
+    bce: float
+    cross_entropy: float
+
+
+def bridge(z, y):
+    """Both sides of the bridge at (z, y), float32. Why: softmax([0, z]) = [1 - sigmoid(z), sigmoid(z)]."""
+    z32, y32 = np.array([z], FLOAT32), np.array([y], FLOAT32)
+    two_logits = np.array([0.0, z], FLOAT32)
+    target = np.array([1 - y, y], FLOAT32)
+    return Bridge(
+        z=float(z32[0]),
+        y=float(y32[0]),
+        bce=float(losses.binary_cross_entropy_with_logits(z32, y32)),
+        cross_entropy=float(losses.cross_entropy(two_logits, target)),
+    )
+
+
+@dataclass(frozen=True)
+class SeedPair:
+    """Seed 002's first example: BCELoss(softmax([0.2939, 0.939]), [0, 1]), and why it is 0.4217."""
+
+    probs: np.ndarray
+    bce: float  # BCELoss(softmax(z), [0, 1])
+    cross_entropy: float  # CrossEntropyLoss(z, class 1)
+    bce_logits: float  # BCEWithLogitsLoss(z1 - z0, 1)
+
+
+def seed_pair():
+    """With two classes p0 = 1 - p1, so both BCE terms are -log p1: the mean is the cross-entropy."""
+    z = np.array(SEED_PAIR_LOGITS, FLOAT32)
+    probs = losses.softmax(z)
+    return SeedPair(
+        probs=probs,
+        bce=float(losses.binary_cross_entropy(probs, np.array(SEED_PAIR_TARGET, FLOAT32))),
+        cross_entropy=float(losses.cross_entropy(z, np.array(1))),
+        bce_logits=float(losses.binary_cross_entropy_with_logits(z[1:] - z[:1], np.ones(1, FLOAT32))),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Multi-label: seed 002's 3x3 logits and labels with reduction="none"
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiLabel:
+    losses: np.ndarray  # (3, 3) per-element BCEWithLogitsLoss(reduction="none")
+    mean: float  # what reduction="mean" returns
+    probs: np.ndarray  # sigmoid of the logits
+
+
+def multilabel(logits, labels, pos_weight=1.0):
+    """Per-element BCE with logits of a multi-label batch (pos_weight shared by every class), and the mean."""
+    z, y = np.array(logits, FLOAT32), np.array(labels, FLOAT32)
+    weight = np.array(pos_weight, FLOAT32)
+    per_element = losses.binary_cross_entropy_with_logits(z, y, pos_weight=weight, reduction="none")
+    return MultiLabel(losses=per_element, mean=float(per_element.mean()), probs=losses.sigmoid(z))
+
+
+LOGIT_LIMIT = 100.0  # multi-label logits are kept within +-100 (the heat map's numbers stay readable)
+LABEL_ABOVE_ONE = "label_above_one"
+OWN_PROBLEMS = (LABEL_ABOVE_ONE, "negative")  # worded for labels here; the other kinds as on the batch page
+
+
+def read_multilabel(logit_rows, label_rows):
+    """(logits, labels) as tuples of row tuples from the two tables' cells (row name, [cells]); raises
+    BatchInputError naming each bad cell (core.batch.read_cell's kinds, and labels above 1)."""
+    problems = []
+    logits = _read_rows(logit_rows, "z", problems, limit=LOGIT_LIMIT)
+    labels = _read_rows(label_rows, "y", problems, limit=1e6, low=0.0)
+    for (name, _), row in zip(label_rows, labels, strict=True):
+        problems += [
+            Problem(LABEL_ABOVE_ONE, {"row": name, "column": f"y{k}", "value": fmt(v, 2)})
+            for k, v in enumerate(row)
+            if v is not None and v > 1
+        ]
+    if problems:
+        raise BatchInputError(problems)
+    return logits, labels
+
+
+def _read_rows(rows, prefix, problems, **limits):
+    values = []
+    for name, cells in rows:
+        row = []
+        for k, cell in enumerate(cells):
+            try:
+                row.append(read_cell(cell, **limits))
+            except BatchInputError as error:
+                located = {"row": name, "column": f"{prefix}{k}"}
+                problems += [Problem(p.kind, {**p.params, **located}) for p in error.problems]
+                row.append(None)
+        values.append(tuple(row))
+    return tuple(values)
+
+
+def table_columns(rows, prefix):
+    """A table's columns {"z0": [...], ...} as text: a person may type anything and is told what is wrong."""
+    return {f"{prefix}{k}": [f"{row[k]:g}" for row in rows] for k in range(len(rows[0]))}
+
+
+def problem_key(kind):
+    """The string key of a problem: the batch page's wording, except for label values outside 0..1."""
+    return f"bin.problem.{kind}" if kind in OWN_PROBLEMS else f"bt.problem.{kind}"
