@@ -20,5 +20,6 @@ with st.sidebar:
 PAGES = [
     st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),
     st.Page("pages/batch.py", title=t("page.batch"), icon=":material/table_rows:"),
+    st.Page("pages/frameworks.py", title=t("page.frameworks"), icon=":material/compare_arrows:"),
 ]
 st.navigation(PAGES).run()
