@@ -46,7 +46,7 @@ def torch_report(pairs, leaf):
     return [
         "",
         f"for name, loss in [{listing}]:",
-        f"    (grad,) = torch.autograd.grad(loss, {leaf})",
+        f"    (grad,) = torch.autograd.grad(loss, {leaf}, retain_graph=True)",
         '    print(f"{name}: loss = {loss.item():.6f}")',
         '    print(f"{name}: gradient = {grad.double().numpy().round(6).tolist()}")',
     ]
