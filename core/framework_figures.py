@@ -5,19 +5,23 @@ palette, fixed axis ranges, and alt text from the same numbers."""
 import numpy as np
 
 from core import figures, losses
-from core.formatting import fmt
+from core.formatting import fmt, fmt_vector
 from core.i18n import text
 from core.mistakes import BIG_LOGIT_RANGE
 
-NICE_BOUNDS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)
+NICE_STEPS = (1, 1.5, 2, 3, 4, 5, 6, 8, 10)  # axis ends: these times a power of ten
 SATURATION_TOP = 110.0  # the clamp gives 100
 SATURATION_LOGITS = np.arange(BIG_LOGIT_RANGE[0], BIG_LOGIT_RANGE[1] + 0.125, 0.25, dtype=np.float32)
 
 
 def nice_bound(value):
-    """The smallest of 1, 2, 5, 10, 20, ... at or above |value|: an axis end that moves only in steps."""
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, ... at or above |value| (at least 1): an axis
+    end that moves only in steps while the values change."""
     magnitude = abs(float(value)) if np.isfinite(value) else 0.0
-    return next((bound for bound in NICE_BOUNDS if bound >= magnitude), NICE_BOUNDS[-1])
+    if magnitude <= 1:
+        return 1
+    power = 10.0 ** np.floor(np.log10(magnitude))
+    return next(step * power for step in NICE_STEPS if step * power >= magnitude * (1 - 1e-12))
 
 
 def compared_mistakes(mistakes):
@@ -33,8 +37,8 @@ def mistakes_figure(mistakes, lang="en", theme="light"):
     meant = np.array([m.meant.loss for m in shown])
     finite = np.concatenate([written, meant])
     finite = finite[np.isfinite(finite)]
-    high = nice_bound(finite.max() if finite.size else 1) * 1.25
-    low = -nice_bound(finite.min()) * 1.25 if finite.size and finite.min() < 0 else 0
+    high = nice_bound(finite.max() if finite.size else 1) * 1.2  # room for the value labels
+    low = -nice_bound(finite.min()) * 1.2 if finite.size and finite.min() < 0 else 0
     traces = [
         _bars(names, written, text(lang, "fw.fig.written"), figures.VERMILION, "/"),
         _bars(names, meant, text(lang, "fw.fig.meant"), figures.BLUE, ""),
@@ -59,6 +63,11 @@ def mistakes_alt(mistakes, lang="en"):
         f"#{m.number}: {fmt(m.written.loss)} / {fmt(m.meant.loss)}" for m in compared_mistakes(mistakes)
     )
     return text(lang, "fw.alt.mistakes", pairs=pairs)
+
+
+def mistakes_caption(state, lang="en"):
+    logits = " ".join(fmt_vector(row, 2) for row in state.z)
+    return text(lang, "fw.fig.mistakes_caption", logits=logits, labels=fmt_vector(state.y, 0))
 
 
 def saturation_curves():

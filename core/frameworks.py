@@ -126,12 +126,13 @@ def read_batch(logits_text, labels_text, weight_text, current):
 
 def page_figures(values, lang="en", theme="light"):
     """The page's figures for the control values `values` (keys as in url_specs)."""
-    cards = mistakes.all_mistakes(state_from_values(values))
+    state = state_from_values(values)
+    cards = mistakes.all_mistakes(state)
     saturation = next(card for card in cards if card.key == "bce_saturation")
     return {
         "mistakes": PageFigure(
             framework_figures.mistakes_figure(cards, lang, theme),
-            text(lang, "fw.fig.mistakes_caption"),
+            framework_figures.mistakes_caption(state, lang),
             framework_figures.mistakes_alt(cards, lang),
         ),
         "saturation": PageFigure(

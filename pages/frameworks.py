@@ -155,95 +155,82 @@ def check_panel(state, rows):
             st.write(t("fw.check.agree" if agree else "fw.check.disagree", tolerance=tolerance))
 
 
+def prose(text):
+    """Text for st.markdown with its brackets escaped: "[0.9, 0.2] [1, 0]" must not read as a link."""
+    return text.replace("[", "\\[")
+
+
 def mistake_card(card, lang):
     with st.container(border=True, key=f"fw_card_{card.key}"):
         st.markdown(f"#### #{card.number} · {t(f'fw.m.{card.key}.title')}")
-        st.caption(
-            f"{card.framework} · "
-            + t("fw.card.symptoms", symptoms=", ".join(t(f"fw.symptom.{s}") for s in card.symptoms))
-        )
+        symptoms = ", ".join(t(f"fw.symptom.{s}") for s in card.symptoms)
+        st.caption(f"{card.framework} · " + t("fw.card.symptoms", symptoms=symptoms))
         if card.key == "bce_saturation":
             st.slider(t("fw.big_logit"), *mk.BIG_LOGIT_RANGE, step=0.5, key="fw_big")
-        st.write(t(f"fw.m.{card.key}.what", **card.facts))
-        st.markdown(f"**{t('fw.card.written')}**")
-        st.code(card.written.code, language="python")
+        st.markdown(prose(t(f"fw.m.{card.key}.what", **card.facts)))
+        written_column, meant_column = st.columns(2)
+        written_column.markdown(f"**{t('fw.card.written')}**")
+        written_column.code(card.written.code, language="python")
+        meant_column.markdown(f"**{t('fw.card.meant')}**")
+        meant_column.code(card.meant.code, language="python")
         with st.container(key=f"fw_metrics_{card.key}", horizontal=True, wrap=True):
             st.metric(t("fw.card.loss_written"), fmt(card.written.loss), width="content")
             st.metric(t("fw.card.loss_meant"), fmt(card.meant.loss), width="content")
             st.metric(t("fw.card.difference"), fmt_signed(card.difference), width="content")
         st.markdown(f"**{t('fw.card.gradient', wrt=card.wrt)}**")
-        st.code(
-            "\n".join(
-                [
-                    t(
-                        "fw.card.gradient_row",
-                        which=t("fw.card.loss_written"),
-                        values=mk.gradient_text(card.written),
-                    ),
-                    t(
-                        "fw.card.gradient_row",
-                        which=t("fw.card.loss_meant"),
-                        values=mk.gradient_text(card.meant),
-                    ),
-                ]
-            ),
-            language=None,
-        )
+        lines = [
+            t("fw.card.gradient_row", which=t(f"fw.card.loss_{which}"), values=mk.gradient_text(outcome))
+            for which, outcome in (("written", card.written), ("meant", card.meant))
+        ]
+        st.code("\n".join(lines), language=None)
         st.caption(t("fw.card.grad_ratio", ratio=fmt(card.gradient_ratio, 2)))
-        st.markdown(f"**{t('fw.card.meant')}**")
-        st.code(card.meant.code, language="python")
-        st.markdown(f"**{t('fw.card.spot')}** · " + t(f"fw.m.{card.key}.spot", **card.facts))
+        st.markdown(f"**{t('fw.card.spot')}** · " + prose(t(f"fw.m.{card.key}.spot", **card.facts)))
         if card.key == "bce_saturation":
             st.plotly_chart(
                 framework_figures.saturation_figure(card, lang),
                 key="fw_saturation",
                 theme=None,
                 config=figures.DOWNLOAD_CONFIG,
+                alt=framework_figures.saturation_alt(card, lang),
             )
-            st.caption(framework_figures.saturation_alt(card, lang))
         with st.expander(t("fw.card.run"), icon=":material/terminal:"):
             st.code(card.snippet, language="python")
             if card.framework == "Keras":
                 st.caption(t("fw.card.keras_note"))
 
 
-def mistakes_panel(cards, lang):
+def mistakes_panel(state, cards, lang):
     st.subheader(t("fw.mistakes_title"))
     st.caption(t("fw.mistakes_help"))
-    symptom = st.session_state.fw_symptom
-    shown = mk.matching(cards, symptom)
-    st.caption(t("fw.showing", shown=len(shown), total=len(cards), symptom=t(f"fw.symptom.{symptom}")))
-    for card in shown:
-        mistake_card(card, lang)
     st.plotly_chart(
         framework_figures.mistakes_figure(cards, lang),
         key="fw_mistakes_chart",
         theme=None,
         config=figures.DOWNLOAD_CONFIG,
+        alt=framework_figures.mistakes_alt(cards, lang),
     )
-    st.caption(framework_figures.mistakes_alt(cards, lang))
+    st.caption(framework_figures.mistakes_caption(state, lang))
+    symptom = st.session_state.fw_symptom
+    shown = mk.matching(cards, symptom)
+    st.caption(t("fw.showing", shown=len(shown), total=len(cards), symptom=t(f"fw.symptom.{symptom}")))
+    for card in shown:
+        mistake_card(card, lang)
 
 
 def diffs_panel(state):
     st.subheader(t("fw.diffs_title"))
     st.caption(t("fw.diffs_help"))
-    rows = framework_diffs.diff_rows(state)
-    table = {
-        t("fw.col.what"): [t(f"fw.d.{r.key}.title") for r in rows],
-        t("fw.col.torch"): [fmt(r.torch_value) for r in rows],
-        t("fw.col.keras"): [fmt(r.keras_value) for r in rows],
-        t("fw.col.why"): [t(f"fw.d.{r.key}.why") for r in rows],
-    }
-    with st.container(key="fw_diffs_table"):
-        st.dataframe(table, hide_index=True, width="stretch")
-    with st.expander(t("fw.diff_code"), icon=":material/code:"):
-        for row in rows:
-            st.markdown(f"**{t(f'fw.d.{row.key}.title')}** · {t(f'fw.d.{row.key}.why')}")
-            torch_tab, keras_tab = st.tabs(
-                [f"PyTorch · {fmt(row.torch_value)}", f"Keras · {fmt(row.keras_value)}"]
-            )
-            torch_tab.code(row.torch_snippet, language="python")
-            keras_tab.code(row.keras_snippet, language="python")
+    for row in framework_diffs.diff_rows(state):
+        with st.container(border=True, key=f"fw_diff_{row.key}"):
+            st.markdown(f"**{t(f'fw.d.{row.key}.title')}**")
+            with st.container(horizontal=True, wrap=True):
+                st.metric(t("fw.col.torch"), fmt(row.torch_value), width="content")
+                st.metric(t("fw.col.keras"), fmt(row.keras_value), width="content")
+            st.caption(prose(t(f"fw.d.{row.key}.why")))
+            with st.expander(t("fw.diff_code"), icon=":material/code:"):
+                torch_tab, keras_tab = st.tabs(["PyTorch", "Keras"])
+                torch_tab.code(row.torch_snippet, language="python")
+                keras_tab.code(row.keras_snippet, language="python")
 
 
 # The page
@@ -261,6 +248,6 @@ cards = mk.all_mistakes(state)
 symptom_panel(cards)
 batch_panel(state)
 api_panel(state)
-mistakes_panel(cards, lang)
+mistakes_panel(state, cards, lang)
 diffs_panel(state)
 publish(SPECS)

@@ -259,11 +259,6 @@ def test_page_figures_have_fixed_ranges_alt_text_and_validate(lang):
 
 
 def test_nice_bound_moves_in_steps():
-    assert [framework_figures.nice_bound(v) for v in (0.3, 1.2, 2.0, 7, 100, float("nan"))] == [
-        1,
-        2,
-        2,
-        10,
-        100,
-        1,
-    ]
+    values = (0.3, 1.2, 2.0, 2.25, 7, 100, 101, -1234, float("nan"))
+    bounds = [framework_figures.nice_bound(v) for v in values]
+    assert bounds == pytest.approx([1, 1.5, 2, 3, 8, 100, 150, 1500, 1])
