@@ -450,7 +450,7 @@ def _card(key, number, symptoms, written, meant, snippet, wrt="z", framework="Py
 def _cross_entropy(state):
     z, y = state.z, state.y
     return Outcome(
-        "criterion = nn.CrossEntropyLoss()\nloss = criterion(logits, labels)  # logits straight in",
+        "criterion = nn.CrossEntropyLoss()\nloss = criterion(logits, labels)",
         float(losses.cross_entropy(z, y)),
         gradients.cross_entropy(z, y),
     )

@@ -68,14 +68,9 @@ def symptom_panel(cards):
 def batch_panel(state):
     st.subheader(t("fw.batch_title"))
     with st.container(key="fw_batch_now"):
-        st.write(
-            t(
-                "fw.batch_now",
-                logits=" ".join(fmt_vector(row, 2) for row in state.z),
-                labels=fmt_vector(state.y, 0),
-                weight=fmt_vector(state.w, 2),
-            )
-        )
+        logits = " ".join(fmt_vector(row, 2) for row in state.z)
+        labels, weight = fmt_vector(state.y, 0), fmt_vector(state.w, 2)
+        st.markdown(prose(t("fw.batch_now", logits=logits, labels=labels, weight=weight)))
     with st.expander(t("fw.batch_edit"), icon=":material/edit:"):
         with st.form("fw_paste_form", border=False):
             st.text_area(
