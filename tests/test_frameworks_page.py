@@ -168,3 +168,10 @@ def test_chinese_page_has_chinese_titles_and_the_same_numbers():
     assert shown_metrics(app) == expected_metrics(fw.FrameworkState())
     assert card_titles(app)[0] == f"#### #1 · {ZH['fw.m.double_softmax.title']}"
     assert app.metric[0].label == ZH["fw.card.loss_written"]
+
+
+def test_each_card_shows_cores_gradients(seed_app):
+    shown = "\n".join(code.value for code in seed_app.code)
+    for card in mistakes.all_mistakes(fw.FrameworkState()):
+        assert mistakes.gradient_text(card.written) in shown, card.key
+        assert mistakes.gradient_text(card.meant) in shown, card.key
