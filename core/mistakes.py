@@ -221,7 +221,13 @@ def keras_from_logits(state):
         *code.value_report([(WRITTEN, "wrong"), (MEANT, "fixed")], keras=True),
     ]
     return _card(
-        "keras_from_logits", "4", ("framework", "floor"), written, meant, "\n".join(lines), framework="Keras"
+        "keras_from_logits",
+        "4",
+        ("framework", "floor", "spikes"),
+        written,
+        meant,
+        "\n".join(lines),
+        framework="Keras",
     )
 
 
@@ -309,7 +315,7 @@ def kl_div_swapped(state):
     return _card(
         "kl_swapped",
         "6b",
-        ("wrong_answer",),
+        ("spikes",),
         written,
         _kl_meant(state),
         _kl_snippet(state, 'F.kl_div(target.log(), F.softmax(logits, dim=1), reduction="batchmean")'),
@@ -492,5 +498,5 @@ def _kl_snippet(state, wrong):
 
 
 def gradient_text(outcome):
-    """An outcome's gradient as text, one bracketed row per sample: '[a, b, c] [d, e, f]'."""
-    return " ".join(fmt_vector(row) for row in np.atleast_2d(outcome.gradient))
+    """An outcome's gradient as text, one bracketed row per sample and line: '[a, b, c]\n[d, e, f]'."""
+    return "\n".join(fmt_vector(row) for row in np.atleast_2d(outcome.gradient))

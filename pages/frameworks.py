@@ -173,10 +173,10 @@ def mistake_card(card, lang):
             st.metric(t("fw.card.loss_meant"), fmt(card.meant.loss), width="content")
             st.metric(t("fw.card.difference"), fmt_signed(card.difference), width="content")
         st.markdown(f"**{t('fw.card.gradient', wrt=card.wrt)}**")
-        lines = [
-            t("fw.card.gradient_row", which=t(f"fw.card.loss_{which}"), values=mk.gradient_text(outcome))
-            for which, outcome in (("written", card.written), ("meant", card.meant))
-        ]
+        lines = []
+        for which, outcome in (("written", card.written), ("meant", card.meant)):
+            lines.append(t("fw.card.gradient_row", which=t(f"fw.card.loss_{which}")))
+            lines += ["  " + row for row in mk.gradient_text(outcome).splitlines()]
         st.code("\n".join(lines), language=None)
         st.caption(t("fw.card.grad_ratio", ratio=fmt(card.gradient_ratio, 2)))
         st.markdown(f"**{t('fw.card.spot')}** · " + prose(t(f"fw.m.{card.key}.spot", **card.facts)))
