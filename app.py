@@ -22,5 +22,6 @@ PAGES = [
     st.Page("pages/batch.py", title=t("page.batch"), icon=":material/table_rows:"),
     st.Page("pages/binary.py", title=t("page.binary"), icon=":material/contrast:", url_path="binary"),
     st.Page("pages/gradient.py", title=t("gr.page"), icon=":material/trending_down:"),
+    st.Page("pages/frameworks.py", title=t("page.frameworks"), icon=":material/compare_arrows:"),
 ]
 st.navigation(PAGES).run()
