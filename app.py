@@ -6,6 +6,7 @@ a folder named pages/ next to the entry script is also Streamlit's legacy auto-d
 
 import streamlit as st
 
+from ui.errors import friendly_errors
 from ui.language import language_param, language_switch, t
 from ui.url_state import restore
 
@@ -21,4 +22,6 @@ PAGES = [
     st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),
     st.Page("pages/batch.py", title=t("page.batch"), icon=":material/table_rows:"),
 ]
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+with friendly_errors():  # visitors see an error id, the server log the traceback
+    page.run()
