@@ -1,11 +1,14 @@
 """Hosting: production config, the friendly error box, the Docker start command, the app without
 torch/Keras, and a short load smoke through the Locust student (bench/load/)."""
 
+import contextlib
+import http.cookiejar
 import json
 import logging
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -23,9 +26,9 @@ from ui import errors
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 sys.path.insert(0, str(REPO / "bench" / "load"))
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-from st_client import app_pages  # noqa: E402
-from st_harness import StreamlitServer, free_port  # noqa: E402
+from servers import AppServer, Balancer, dockerfile_argument, dockerfile_instructions  # noqa: E402
+from st_client import StreamlitSession, app_pages, query_values  # noqa: E402
+from st_harness import free_port  # noqa: E402
 
 PAGES = app_pages(APP)
 ERROR_ID = re.compile(r"\b[0-9a-f]{8}\b")
@@ -139,21 +142,6 @@ def test_st_rerun_and_st_stop_inside_the_wrapper_behave_as_without_it(error_log)
 # The Docker image's start command, run directly (no container engine here)
 
 
-def dockerfile_instructions():
-    """(instruction, argument) pairs of the Dockerfile, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", (REPO / "Dockerfile").read_text())
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return [tuple(line.split(None, 1)) for line in lines]
-
-
-def dockerfile_env():
-    env = {}
-    for instruction, argument in dockerfile_instructions():
-        if instruction == "ENV":
-            env.update(item.split("=", 1) for item in shlex.split(argument))
-    return env
-
-
 def test_dockerfile_installs_from_the_cpu_index_and_checks_health():
     steps = dockerfile_instructions()
     runs = " ".join(arg for ins, arg in steps if ins == "RUN")
@@ -168,28 +156,17 @@ def test_dockerfile_installs_from_the_cpu_index_and_checks_health():
     assert {".git", "tests", "bench"} <= set(ignored)
 
 
-class DockerEntrypoint(StreamlitServer):
-    """The Dockerfile's ENTRYPOINT, exactly, on a free port instead of 8501."""
-
-    @property
-    def command(self):
-        (entrypoint,) = [json.loads(arg) for ins, arg in dockerfile_instructions() if ins == "ENTRYPOINT"]
-        return [arg.replace("=8501", f"={self.port}") for arg in entrypoint]
-
-
-def test_the_dockerfile_start_command_serves_the_app_and_passes_its_health_check(monkeypatch):
-    for name, value in dockerfile_env().items():
-        monkeypatch.setenv(name, value)
+def test_the_dockerfile_start_command_serves_the_app_and_passes_its_health_check():
     port = free_port()
-    (health,) = [arg for ins, arg in dockerfile_instructions() if ins == "HEALTHCHECK"]
-    check = shlex.split(health.split(" CMD ", 1)[1].replace(":8501", f":{port}"))
-    with DockerEntrypoint(port=port) as server:
+    check = shlex.split(dockerfile_argument("HEALTHCHECK").split(" CMD ", 1)[1].replace(":8501", f":{port}"))
+    with AppServer(port=port) as server:  # the ENTRYPOINT exactly, with the Dockerfile's ENV
         assert subprocess.run(check, capture_output=True, timeout=30).returncode == 0
         with urllib.request.urlopen(f"{server.url}/", timeout=10) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as response:
             assert "_streamlit_xsrf=" in response.headers.get("Set-Cookie", "")  # XSRF protection is on
-        assert "0.0.0.0" in " ".join(server.command)
+        assert "--server.address=0.0.0.0" in server.command
+        assert server.command[:3] == ["streamlit", "run", "app.py"]
 
 
 # Without torch and Keras
@@ -240,3 +217,86 @@ def test_every_page_renders_without_torch_and_keras_and_its_check_panel_says_how
     for library in ("torch", "keras"):
         says_missing = STRINGS["en"]["check.missing"].split("{package}")[0].format(library=library)
         assert report["checks"] == 0 or any(info.startswith(says_missing) for info in report["infos"])
+
+
+# Load: the Locust students, briefly (bench/bench_load.py runs the full levels)
+
+
+def run_load_smoke(tmp_path, *options):
+    report = tmp_path / "load.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "bench_load.py"), "--smoke", "--json", str(report), *options],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (level,) = json.loads(report.read_text())["levels"]
+    assert level["errors"] == 0, level["error_samples"]
+    assert level["slider_changes"] > 0
+    assert level["state_checks"] == level["students"] == 3  # each kept its state over a reconnect
+    return level
+
+
+def test_three_students_move_sliders_through_the_locust_user_class_without_errors(tmp_path):
+    level = run_load_smoke(tmp_path)
+    assert level["replicas"] == {"direct": 3}
+
+
+needs_haproxy = pytest.mark.skipif(
+    shutil.which("haproxy") is None, reason="needs Debian's haproxy (.ci/run installs it)"
+)
+
+
+@needs_haproxy
+@pytest.mark.skipif(
+    os.environ.get("EXPLORER_LOAD_BALANCER") != "1", reason="about 40 s: set EXPLORER_LOAD_BALANCER=1"
+)
+def test_three_students_through_haproxy_spread_over_both_replicas(tmp_path):
+    level = run_load_smoke(tmp_path, "--balancer")
+    assert set(level["replicas"]) == {"app1", "app2"}
+
+
+def without_cookie(session, name):
+    kept = http.cookiejar.CookieJar()
+    for cookie in session.cookies:
+        if cookie.name != name:
+            kept.set_cookie(cookie)
+    session.cookies = kept
+
+
+@needs_haproxy
+def test_haproxy_affinity_keeps_each_session_and_its_state_on_one_replica():
+    with contextlib.ExitStack() as stack:
+        replicas = [stack.enter_context(AppServer()) for _ in range(2)]
+        balancer = Balancer(replicas).start()
+        stack.callback(balancer.stop)
+        students = []
+        for _ in range(4):
+            session = StreamlitSession(balancer.url, "")
+            slider = next(s for s in session.open().sliders.values() if not s.fragment_id)
+            value = slider.value_at(0.9)
+            session.set_slider(slider, value)
+            students.append((session, session.session_id, slider.key, value))
+        replicas_used = {next(c.value for c in s.cookies if c.name == "SERVERID") for s, *_ in students}
+        assert replicas_used == {"app1", "app2"}  # round robin: app1, app2, app1, app2
+
+        for session, first_id, key, value in students:
+            session.close()
+            session.connect(resume=True)  # a network blip: same cookies, the same session asked for
+            assert float(query_values(session.rerun().query_string)[key]) == value
+            assert session.session_id == first_id
+
+        # Without the affinity cookie the balancer may pick the other replica, which does not know the
+        # session: its state is gone. This is what the cookie prevents. (One cookie-less request first
+        # shifts the round robin, so that the reconnects do not happen to land where they were.)
+        urllib.request.urlopen(f"{balancer.url}/_stcore/health", timeout=10).close()
+        moved = 0
+        for session, first_id, key, _ in students:
+            session.close()
+            without_cookie(session, "SERVERID")
+            session.connect(resume=True)
+            result = session.rerun()
+            session.close()
+            if session.session_id != first_id:
+                moved += 1
+                assert key not in query_values(result.query_string)
+        assert moved == len(students)

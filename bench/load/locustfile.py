@@ -26,6 +26,14 @@ from st_client import SessionError, StreamlitSession, app_url_paths, query_value
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 AFFINITY_COOKIE = "SERVERID"  # set by deploy/haproxy.cfg: which replica a browser sticks to
+OPEN_SESSIONS = set()  # every student's session, so a stopped run can close what its users left open
+
+
+def close_all_sessions():
+    """Close the websockets of every session still open (Locust may stop users without on_stop)."""
+    for session in list(OPEN_SESSIONS):
+        session.close()
+    OPEN_SESSIONS.clear()
 
 
 class Student(User):
@@ -42,6 +50,7 @@ class Student(User):
     def on_stop(self):
         if self.session is not None:
             self.session.close()
+            OPEN_SESSIONS.discard(self.session)
 
     @task
     def move_a_slider(self):
@@ -58,10 +67,8 @@ class Student(User):
 
     def _open(self):
         self.session = StreamlitSession(self.host, self.page)
-        if self._timed("open", self.session.open) is None:
-            self.session.close()
-            self.session = None
-        else:
+        OPEN_SESSIONS.add(self.session)
+        if self._timed("open", self.session.open) is not None:
             self.environment.events.request.fire(
                 request_type="replica", name=self.replica(), response_time=0, response_length=0,
                 exception=None, context={},
