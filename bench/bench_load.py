@@ -31,7 +31,7 @@ from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
 import locustfile  # noqa: E402
-from servers import AppServer, Balancer  # noqa: E402
+from servers import AppServer, Balancer, start_all  # noqa: E402
 from st_client import StreamlitSession  # noqa: E402
 from st_harness import sigterm_as_exit  # noqa: E402
 
@@ -39,6 +39,7 @@ from st_harness import sigterm_as_exit  # noqa: E402
 # pause. Not shorter: on a starved machine a reconnect can take seconds, and must still find its session.
 SESSION_TTL_S = 30
 MB = 1024 * 1024
+SESSION_STATE_BYTES = 'cache_memory_bytes{cache_type="st_session_state",cache=""}'
 
 
 @dataclass
@@ -56,6 +57,10 @@ class Level:
     client_cpu_percent: float = 0.0
     rss_mb: float = 0.0
     rss_after_close_mb: float = 0.0
+    sessions_at_end: int = 0
+    sessions_after_close: int = 0
+    session_state_kb_at_end: float = 0.0
+    session_state_kb_after_close: float = 0.0
     replicas: dict = field(default_factory=dict)
     load_average: str = ""
 
@@ -110,8 +115,7 @@ class Bench:
 
     def __enter__(self):
         try:
-            for replica in self.replicas:
-                replica.start()
+            start_all(self.replicas)
             if self.balancer:
                 self.balancer.start()
         except BaseException:
@@ -134,6 +138,12 @@ class Bench:
     def rss_mb(self):
         return sum(replica.rss() for replica in self.replicas) / MB
 
+    def sessions(self):
+        """(active sessions, kB of session state) summed over the replicas, from /_stcore/metrics."""
+        metrics = [replica.metrics() for replica in self.replicas]
+        active = sum(int(m.get("active_sessions", 0)) for m in metrics)
+        return active, sum(m.get(SESSION_STATE_BYTES, 0.0) for m in metrics) / 1024
+
     def cpu_percent(self):
         """% of one core since the previous call, summed over the replicas."""
         return sum(process.cpu_percent(None) for process in self.processes)
@@ -146,16 +156,17 @@ class Bench:
                 session.open()
                 session.close()
 
-    def release(self):
+    def release(self, level):
         """Wait out the disconnected-session TTL; a new session's arrival makes the server drop the
-        expired ones (the session store expires lazily); then the memory that is left."""
+        expired ones (the session store expires lazily); then the sessions and memory that are left."""
         time.sleep(SESSION_TTL_S + 1)
         for replica in self.replicas:
             session = StreamlitSession(replica.url, "")
             session.open()
             session.close()
         time.sleep(2)
-        return self.rss_mb()
+        level.rss_after_close_mb = self.rss_mb()
+        level.sessions_after_close, level.session_state_kb_after_close = self.sessions()
 
     def run(self, students, seconds, on_warm=None):
         environment = Environment(user_classes=[locustfile.Student], host=self.url)
@@ -174,6 +185,7 @@ class Bench:
         level.cpu_percent = self.cpu_percent()
         level.client_cpu_percent = self.client.cpu_percent(None)
         level.rss_mb = self.rss_mb()
+        level.sessions_at_end, level.session_state_kb_at_end = self.sessions()
         level.load_average = " ".join(f"{value:.1f}" for value in os.getloadavg())
         runner.quit()
         locustfile.close_all_sessions()
@@ -196,6 +208,12 @@ def print_table(levels, title):
             f"| {level.cpu_percent:.0f} | {level.client_cpu_percent:.0f} | {level.rss_mb:.0f} "
             f"| {level.rss_after_close_mb:.0f} "
             f"| {replicas} | {level.load_average} |"
+        )
+    for level in levels:
+        print(
+            f"  {level.students} students: server sessions {level.sessions_at_end} at the end, "
+            f"{level.sessions_after_close} after all closed; session state "
+            f"{level.session_state_kb_at_end:.1f} kB -> {level.session_state_kb_after_close:.1f} kB"
         )
     for level in levels:
         for sample in level.error_samples:
@@ -226,6 +244,7 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="3 students for 8 s; exit 1 on any error")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each level's table as soon as it is measured
     if args.smoke:
         args.levels, args.seconds, args.soak_minutes = "3", 8, 0
 
@@ -235,13 +254,14 @@ def main():
         results["rss_mb_idle"] = bench.rss_mb()
         for students in (int(n) for n in args.levels.split(",")):
             level = bench.run(students, args.seconds)
-            level.rss_after_close_mb = bench.release() if not args.smoke else 0.0
+            if not args.smoke:
+                bench.release(level)
             results["levels"].append(level)
             print_table([level], f"{students} students, {args.seconds:.0f} s")
         if args.soak_minutes:
             warm = {}
             soak = bench.run(30, args.soak_minutes * 60, on_warm=lambda rss: warm.setdefault("rss_mb", rss))
-            soak.rss_after_close_mb = bench.release()
+            bench.release(soak)
             results["soak"] = {**asdict(soak), "rss_mb_after_warm_up": warm["rss_mb"]}
             results["soak_level"] = soak
 

@@ -26,7 +26,7 @@ from ui import errors
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 sys.path.insert(0, str(REPO / "bench" / "load"))
-from servers import AppServer, Balancer, dockerfile_argument, dockerfile_instructions  # noqa: E402
+from servers import AppServer, Balancer, dockerfile_argument, dockerfile_instructions, start_all  # noqa: E402
 from st_client import StreamlitSession, app_pages, query_values  # noqa: E402
 from st_harness import free_port  # noqa: E402
 
@@ -49,6 +49,16 @@ def test_every_page_of_app_py_is_in_the_load_tests_page_list():
     registered = re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', Path(APP).read_text())
     assert sorted(script for _, script in PAGES) == sorted(registered)
     assert [url_path for url_path, _ in PAGES].count("") == 1  # the default page lives at "/"
+
+
+def test_page_list_follows_streamlits_url_path_rules(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text(
+        "import streamlit as st\n"
+        "st.navigation([st.Page('pages/a.py', title='A', default=True), st.Page('pages/b.py'),\n"
+        "               st.Page('pages/c.py', url_path='see')]).run()\n"
+    )
+    assert app_pages(app) == [("", "pages/a.py"), ("b", "pages/b.py"), ("see", "pages/c.py")]
 
 
 # The friendly error box
@@ -266,18 +276,21 @@ def without_cookie(session, name):
 @needs_haproxy
 def test_haproxy_affinity_keeps_each_session_and_its_state_on_one_replica():
     with contextlib.ExitStack() as stack:
-        replicas = [stack.enter_context(AppServer()) for _ in range(2)]
+        replicas = [AppServer(), AppServer()]
+        for replica in replicas:
+            stack.callback(replica.stop)
+        start_all(replicas)
         balancer = Balancer(replicas).start()
         stack.callback(balancer.stop)
         students = []
-        for _ in range(4):
+        for _ in range(2):
             session = StreamlitSession(balancer.url, "")
             slider = next(s for s in session.open().sliders.values() if not s.fragment_id)
             value = slider.value_at(0.9)
             session.set_slider(slider, value)
             students.append((session, session.session_id, slider.key, value))
         replicas_used = {next(c.value for c in s.cookies if c.name == "SERVERID") for s, *_ in students}
-        assert replicas_used == {"app1", "app2"}  # round robin: app1, app2, app1, app2
+        assert replicas_used == {"app1", "app2"}  # round robin: app1, then app2
 
         for session, first_id, key, value in students:
             session.close()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,20 @@ class AppServer(StreamlitServer):
 
     def rss(self):
         return rss_bytes(self.proc.pid) if self.proc and self.proc.poll() is None else 0
+
+    def metrics(self):
+        """Streamlit's /_stcore/metrics (OpenMetrics text) as {"name{labels}": value}, e.g.
+        "active_sessions" and 'cache_memory_bytes{cache_type="st_session_state",cache=""}'."""
+        with urllib.request.urlopen(f"{self.url}/_stcore/metrics", timeout=10) as response:
+            lines = response.read().decode().splitlines()
+        pairs = (line.rsplit(" ", 1) for line in lines if line and not line.startswith("#"))
+        return {name: float(value) for name, value in pairs}
+
+
+def start_all(servers):
+    """Start the servers side by side (each start waits for its health check)."""
+    with ThreadPoolExecutor(len(servers)) as pool:
+        list(pool.map(lambda server: server.start(), servers))
 
 
 class Balancer:

@@ -174,7 +174,10 @@ class StreamlitSession:
                     continue  # the script reruns at once (st.rerun); wait for that run
                 result.seconds = time.perf_counter() - started
                 result.status = FINISHED.Name(message.script_finished)
-                self.sliders.update(result.sliders)
+                if message.script_finished == FINISHED.FINISHED_SUCCESSFULLY:
+                    self.sliders = result.sliders  # a full run draws every slider the page has now
+                else:
+                    self.sliders.update(result.sliders)  # a fragment run redraws its own
                 if message.script_finished not in RUN_DONE:
                     raise SessionError(f"run ended with {result.status}")
                 return result
