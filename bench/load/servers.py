@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,9 +75,10 @@ class AppServer(StreamlitServer):
 
 
 def start_all(servers):
-    """Start the servers side by side (each start waits for its health check)."""
-    with ThreadPoolExecutor(len(servers)) as pool:
-        list(pool.map(lambda server: server.start(), servers))
+    """Start the servers one after the other, from this thread: st_harness sets PR_SET_PDEATHSIG, which
+    signals the child when the thread that started it ends, so a worker thread would stop them."""
+    for server in servers:
+        server.start()
 
 
 class Balancer:
@@ -94,7 +94,7 @@ class Balancer:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout=30):
+    def start(self, timeout=90):
         env = dict(
             os.environ,
             EXPLORER_ADDR="127.0.0.1",
@@ -108,15 +108,18 @@ class Balancer:
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
+        rows = []
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"haproxy exited: {self.proc.stderr.read().decode(errors='replace')}")
             with contextlib.suppress(OSError, KeyError):
-                if all(row["status"] == "UP" for row in self.server_rows()):
+                rows = self.server_rows()
+                if all(row["status"] == "UP" for row in rows):
                     return self
             time.sleep(0.2)
         self.stop()
-        raise TimeoutError("haproxy did not report both replicas UP")
+        states = [(row.get("svname"), row.get("status"), row.get("check_desc")) for row in rows]
+        raise TimeoutError(f"haproxy did not report both replicas UP: {states}")
 
     def server_rows(self):
         """HAProxy's statistics row of each replica (status, stot = sessions so far, ...)."""

@@ -49,7 +49,10 @@ class Slider:
         return int(round(value)) if self.is_int else round(value, 10)
 
     def random_value(self, rng):
-        """A random value on the grid that differs from the default (a default is left out of the URL)."""
+        """A random value on the grid that differs from the default (a default is left out of the URL).
+
+        `default` is the value the slider had when the session first drew it: for a session opened
+        without URL parameters, the page's default."""
         while True:
             value = self.value_at(rng.random())
             if abs(value - self.default) > self.step / 2:
@@ -174,6 +177,9 @@ class StreamlitSession:
                     continue  # the script reruns at once (st.rerun); wait for that run
                 result.seconds = time.perf_counter() - started
                 result.status = FINISHED.Name(message.script_finished)
+                for key, slider in result.sliders.items():
+                    if key in self.sliders:  # a key-only widget's proto default is its current value:
+                        slider.default = self.sliders[key].default  # keep the one first seen
                 if message.script_finished == FINISHED.FINISHED_SUCCESSFULLY:
                     self.sliders = result.sliders  # a full run draws every slider the page has now
                 else:
