@@ -54,6 +54,7 @@ class Level:
     errors: int = 0
     error_samples: list = field(default_factory=list)
     cpu_percent: float = 0.0
+    cpu_ms_per_change: float = float("nan")
     client_cpu_percent: float = 0.0
     rss_mb: float = 0.0
     rss_after_close_mb: float = 0.0
@@ -148,6 +149,10 @@ class Bench:
         """% of one core since the previous call, summed over the replicas."""
         return sum(process.cpu_percent(None) for process in self.processes)
 
+    def cpu_seconds(self):
+        """CPU time the replicas have used so far (user + system)."""
+        return sum(sum(process.cpu_times()[:2]) for process in self.processes)
+
     def warm_up(self):
         """Open every page once on every replica (the first run of a page imports its modules)."""
         for replica in self.replicas:
@@ -174,6 +179,7 @@ class Bench:
         runner = environment.create_local_runner()
         level = Level(students, seconds)
         self.cpu_percent()
+        cpu_before = self.cpu_seconds()
         self.client.cpu_percent(None)
         runner.start(students, spawn_rate=max(1.0, students / 10))  # a class arrives over ~10 s
         if on_warm is not None:
@@ -183,6 +189,7 @@ class Bench:
         else:
             gevent.sleep(seconds)
         level.cpu_percent = self.cpu_percent()
+        cpu_used = self.cpu_seconds() - cpu_before
         level.client_cpu_percent = self.client.cpu_percent(None)
         level.rss_mb = self.rss_mb()
         level.sessions_at_end, level.session_state_kb_at_end = self.sessions()
@@ -190,6 +197,10 @@ class Bench:
         runner.quit()
         locustfile.close_all_sessions()
         summarise(level, recorder.samples)
+        if level.slider_changes:
+            # All the server's work (opens and checks too) per slider change: the cost of a student's
+            # minute does not depend on how busy the rest of the machine is, unlike the latencies.
+            level.cpu_ms_per_change = 1000 * cpu_used / level.slider_changes
         return level
 
 
@@ -197,15 +208,17 @@ def print_table(levels, title):
     print(f"\n{title}")
     print(
         "| students | slider changes | median ms | p90 ms | page open p90 ms | errors | server CPU % "
-        "| students' CPU % | RSS MB (end) | RSS MB after close | replicas | load avg 1/5/15 min |"
+        "| server CPU ms per change | students' CPU % | RSS MB (end) | RSS MB after close | replicas "
+        "| load avg 1/5/15 min |"
     )
-    print("|" + " --- |" * 12)
+    print("|" + " --- |" * 13)
     for level in levels:
         replicas = ", ".join(f"{name} {count}" for name, count in sorted(level.replicas.items()))
         print(
             f"| {level.students} | {level.slider_changes} | {level.slider_median_ms:.0f} "
             f"| {level.slider_p90_ms:.0f} | {level.open_p90_ms:.0f} | {level.errors} "
-            f"| {level.cpu_percent:.0f} | {level.client_cpu_percent:.0f} | {level.rss_mb:.0f} "
+            f"| {level.cpu_percent:.0f} | {level.cpu_ms_per_change:.0f} | {level.client_cpu_percent:.0f} "
+            f"| {level.rss_mb:.0f} "
             f"| {level.rss_after_close_mb:.0f} "
             f"| {replicas} | {level.load_average} |"
         )

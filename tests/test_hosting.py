@@ -170,7 +170,10 @@ def test_the_dockerfile_start_command_serves_the_app_and_passes_its_health_check
     port = free_port()
     check = shlex.split(dockerfile_argument("HEALTHCHECK").split(" CMD ", 1)[1].replace(":8501", f":{port}"))
     with AppServer(port=port) as server:  # the ENTRYPOINT exactly, with the Dockerfile's ENV
-        assert subprocess.run(check, capture_output=True, timeout=30).returncode == 0
+        if shutil.which(check[0]):
+            assert subprocess.run(check, capture_output=True, timeout=30).returncode == 0
+        with urllib.request.urlopen(check[-1], timeout=10) as response:  # what the check asks
+            assert response.read() == b"ok"
         with urllib.request.urlopen(f"{server.url}/", timeout=10) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as response:

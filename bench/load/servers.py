@@ -56,6 +56,8 @@ class AppServer(StreamlitServer):
     def start(self, timeout=120):
         saved = dict(os.environ)
         os.environ.update(dockerfile_env())
+        # `streamlit` from this Python's environment, as the image's PATH finds its own.
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         try:
             return super().start(timeout)
         finally:
