@@ -178,8 +178,8 @@ class StreamlitSession:
                 result.seconds = time.perf_counter() - started
                 result.status = FINISHED.Name(message.script_finished)
                 for key, slider in result.sliders.items():
-                    if key in self.sliders:  # a key-only widget's proto default is its current value:
-                        slider.default = self.sliders[key].default  # keep the one first seen
+                    if key in self.sliders:  # the page's default is the value first seen
+                        slider.default = self.sliders[key].default
                 if message.script_finished == FINISHED.FINISHED_SUCCESSFULLY:
                     self.sliders = result.sliders  # a full run draws every slider the page has now
                 else:
@@ -211,7 +211,10 @@ def slider_from_proto(proto, fragment_id):
     key = proto.id.rsplit("-", 1)[-1]  # widget ids end in the user key: "$$ID-<hash>-pg_z0"
     is_int = proto.data_type == proto.DataType.INT
     step = proto.step or 1.0
-    return Slider(proto.id, key, proto.min, proto.max, step, is_int, proto.default[0], fragment_id)
+    # A widget made with key= only has min as its proto default; its value comes from session state,
+    # sent as `value` with set_value. That value, in a fresh session, is the page's default.
+    current = proto.value[0] if proto.set_value and proto.value else proto.default[0]
+    return Slider(proto.id, key, proto.min, proto.max, step, is_int, current, fragment_id)
 
 
 def query_values(query_string):
