@@ -6,6 +6,7 @@ a folder named pages/ next to the entry script is also Streamlit's legacy auto-d
 
 import streamlit as st
 
+from ui.errors import friendly_errors
 from ui.language import language_param, language_switch, t
 from ui.url_state import restore
 
@@ -24,4 +25,6 @@ PAGES = [
     st.Page("pages/gradient.py", title=t("gr.page"), icon=":material/trending_down:"),
     st.Page("pages/frameworks.py", title=t("page.frameworks"), icon=":material/compare_arrows:"),
 ]
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+with friendly_errors():  # visitors see an error id, the server log the traceback
+    page.run()

@@ -11,6 +11,11 @@ from pathlib import Path
 
 # Keras reads its backend once, at import: this must run before any test module imports keras.
 os.environ.setdefault("KERAS_BACKEND", "torch")
+# The production config hides error details from visitors behind a friendly box (ui/errors.py); tests
+# want every error in full: raised again after the box, with its message. The environment reaches the
+# `streamlit run` servers tests start; AppTest reads the config in this process (pytest_configure below).
+os.environ.setdefault("EXPLORER_RAISE_ERRORS", "1")
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -38,6 +43,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    """AppTest runs pages in this process: show their exceptions in full, not the visitors' redacted text."""
+    from streamlit import config as streamlit_config
+
+    streamlit_config.set_option("client.showErrorDetails", "full")
 
 # Tolerances per dtype: (rtol, atol). atol is scaled by the magnitude of the compared values (at
 # least 1), so a loss of 1e4 from logits of 1e4 is held to rtol, not to a fixed atol.

@@ -5,6 +5,7 @@ EN = {
     "app.tagline": "See softmax and cross-entropy move as you change the numbers.",
     "app.language": "Language",
     "app.notice_bad_url": "Some link settings could not be used and were reset to defaults: {items}.",
+    "app.error": "Something went wrong on this page. Try another setting or reload the page. If it keeps happening, give the person who shared this link the error id `{error_id}`.",
     "page.playground": "Playground",
     # Figures
     "fig.class": "class",
@@ -47,6 +48,7 @@ ZH = {
     "app.tagline": "改动数字,看 softmax 与交叉熵随之变化。",
     "app.language": "语言",
     "app.notice_bad_url": "链接中的部分设置无法使用,已恢复为默认值:{items}。",
+    "app.error": "此页面出了点问题。请换一个设置或重新加载页面。如果反复出现,请把错误编号 `{error_id}` 告诉分享此链接的人。",
     "page.playground": "交互演练",
     "fig.class": "类别",
     "fig.true_label": "★{index}",

@@ -1,0 +1,305 @@
+"""Load test: simulated students (bench/load/locustfile.py) against the app as the Docker image runs it.
+
+    python bench/bench_load.py                      # 1, 10, 30, 60 students, 60 s each, one server
+    python bench/bench_load.py --soak-minutes 10    # then 30 students for 10 minutes
+    python bench/bench_load.py --balancer           # two replicas behind HAProxy (deploy/haproxy.cfg)
+    python bench/bench_load.py --smoke              # 3 students for a few seconds (the test suite's)
+
+For each class size it prints the time from a slider change to script_finished (median, p90), the
+page opens, errors, the server's CPU (% of one core, averaged over the level) and memory (RSS at the
+end of the level, then after every session closed), and the load average of the machine, which is
+shared: read the numbers next to it. Every server it starts is stopped at the end. Not a test: the
+figures go to the README by hand.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()  # before anything imports socket or ssl: Locust's users are greenlets
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import asdict, dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+import psutil  # noqa: E402
+from locust.env import Environment  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
+import locustfile  # noqa: E402
+from servers import AppServer, Balancer, start_all  # noqa: E402
+from st_client import StreamlitSession  # noqa: E402
+from st_harness import sigterm_as_exit  # noqa: E402
+
+# server.disconnectedSessionTTL for the bench (default 120 s), so that closed sessions go within a level's
+# pause. Not shorter: on a starved machine a reconnect can take seconds, and must still find its session.
+SESSION_TTL_S = 30
+MB = 1024 * 1024
+SESSION_STATE_BYTES = 'cache_memory_bytes{cache_type="st_session_state",cache=""}'
+
+
+@dataclass
+class Level:
+    students: int
+    seconds: float
+    slider_changes: int = 0
+    slider_median_ms: float = float("nan")
+    slider_p90_ms: float = float("nan")
+    open_p90_ms: float = float("nan")
+    state_checks: int = 0
+    errors: int = 0
+    error_samples: list = field(default_factory=list)
+    cpu_percent: float = 0.0
+    cpu_ms_per_change: float = float("nan")
+    client_cpu_percent: float = 0.0
+    rss_mb: float = 0.0
+    rss_after_close_mb: float = 0.0
+    sessions_at_end: int = 0
+    sessions_after_close: int = 0
+    session_state_kb_at_end: float = 0.0
+    session_state_kb_after_close: float = 0.0
+    replicas: dict = field(default_factory=dict)
+    load_average: str = ""
+
+
+class Recorder:
+    """Every request Locust reports, kept raw, so percentiles are exact."""
+
+    def __init__(self, environment):
+        self.samples = []
+        environment.events.request.add_listener(self.on_request)
+
+    def on_request(self, request_type, name, response_time, exception=None, **_):
+        self.samples.append((request_type, name, response_time, exception))
+
+
+def percentile(values, fraction):
+    """The `fraction` quantile, linear between order statistics (numpy's default)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summarise(level, samples):
+    times = {"slider": [], "open": [], "state": []}
+    for request_type, name, response_time, exception in samples:
+        if request_type == "replica":
+            level.replicas[name] = level.replicas.get(name, 0) + 1
+            continue
+        if exception is not None:
+            level.errors += 1
+            if len(level.error_samples) < 5:
+                level.error_samples.append(f"{name}: {exception}")
+        else:
+            times[name].append(response_time)
+    level.slider_changes = len(times["slider"])
+    level.state_checks = len(times["state"])
+    if times["slider"]:
+        level.slider_median_ms = statistics.median(times["slider"])
+        level.slider_p90_ms = percentile(times["slider"], 0.9)
+    level.open_p90_ms = percentile(times["open"], 0.9)
+
+
+class Bench:
+    def __init__(self, balancer):
+        ttl = ["--server.disconnectedSessionTTL", str(SESSION_TTL_S)]
+        self.replicas = [AppServer(extra_args=ttl) for _ in range(2 if balancer else 1)]
+        self.balancer = Balancer(self.replicas) if balancer else None
+
+    def __enter__(self):
+        try:
+            start_all(self.replicas)
+            if self.balancer:
+                self.balancer.start()
+        except BaseException:
+            self.__exit__()
+            raise
+        self.processes = [psutil.Process(replica.proc.pid) for replica in self.replicas]
+        self.client = psutil.Process()  # this process: Locust's simulated students
+        return self
+
+    def __exit__(self, *exc):
+        if self.balancer:
+            self.balancer.stop()
+        for replica in self.replicas:
+            replica.stop()
+
+    @property
+    def url(self):
+        return self.balancer.url if self.balancer else self.replicas[0].url
+
+    def rss_mb(self):
+        return sum(replica.rss() for replica in self.replicas) / MB
+
+    def sessions(self):
+        """(active sessions, kB of session state) summed over the replicas, from /_stcore/metrics."""
+        metrics = [replica.metrics() for replica in self.replicas]
+        active = sum(int(m.get("active_sessions", 0)) for m in metrics)
+        return active, sum(m.get(SESSION_STATE_BYTES, 0.0) for m in metrics) / 1024
+
+    def cpu_percent(self):
+        """% of one core since the previous call, summed over the replicas."""
+        return sum(process.cpu_percent(None) for process in self.processes)
+
+    def cpu_seconds(self):
+        """CPU time the replicas have used so far (user + system)."""
+        return sum(sum(process.cpu_times()[:2]) for process in self.processes)
+
+    def warm_up(self):
+        """Open every page once on every replica (the first run of a page imports its modules)."""
+        for replica in self.replicas:
+            for page in locustfile.Student.pages:
+                session = StreamlitSession(replica.url, page)
+                session.open()
+                session.close()
+
+    def release(self, level):
+        """Wait out the disconnected-session TTL; a new session's arrival makes the server drop the
+        expired ones (the session store expires lazily); then the sessions and memory that are left."""
+        time.sleep(SESSION_TTL_S + 1)
+        for replica in self.replicas:
+            session = StreamlitSession(replica.url, "")
+            session.open()
+            session.close()
+        time.sleep(2)
+        level.rss_after_close_mb = self.rss_mb()
+        level.sessions_after_close, level.session_state_kb_after_close = self.sessions()
+
+    def run(self, students, seconds, on_warm=None):
+        environment = Environment(user_classes=[locustfile.Student], host=self.url)
+        recorder = Recorder(environment)
+        runner = environment.create_local_runner()
+        level = Level(students, seconds)
+        self.cpu_percent()
+        cpu_before = self.cpu_seconds()
+        self.client.cpu_percent(None)
+        runner.start(students, spawn_rate=max(1.0, students / 10))  # a class arrives over ~10 s
+        if on_warm is not None:
+            gevent.sleep(min(60, seconds / 2))
+            on_warm(self.rss_mb())
+            gevent.sleep(seconds - min(60, seconds / 2))
+        else:
+            gevent.sleep(seconds)
+        level.cpu_percent = self.cpu_percent()
+        cpu_used = self.cpu_seconds() - cpu_before
+        level.client_cpu_percent = self.client.cpu_percent(None)
+        level.rss_mb = self.rss_mb()
+        level.sessions_at_end, level.session_state_kb_at_end = self.sessions()
+        level.load_average = " ".join(f"{value:.1f}" for value in os.getloadavg())
+        runner.quit()
+        locustfile.close_all_sessions()
+        summarise(level, recorder.samples)
+        if level.slider_changes:
+            # All the server's work (opens and checks too) per slider change: the cost of a student's
+            # minute does not depend on how busy the rest of the machine is, unlike the latencies.
+            level.cpu_ms_per_change = 1000 * cpu_used / level.slider_changes
+        return level
+
+
+def print_table(levels, title):
+    print(f"\n{title}")
+    print(
+        "| students | slider changes | median ms | p90 ms | page open p90 ms | errors | server CPU % "
+        "| server CPU ms per change | students' CPU % | RSS MB (end) | RSS MB after close | replicas "
+        "| load avg 1/5/15 min |"
+    )
+    print("|" + " --- |" * 13)
+    for level in levels:
+        replicas = ", ".join(f"{name} {count}" for name, count in sorted(level.replicas.items()))
+        print(
+            f"| {level.students} | {level.slider_changes} | {level.slider_median_ms:.0f} "
+            f"| {level.slider_p90_ms:.0f} | {level.open_p90_ms:.0f} | {level.errors} "
+            f"| {level.cpu_percent:.0f} | {level.cpu_ms_per_change:.0f} | {level.client_cpu_percent:.0f} "
+            f"| {level.rss_mb:.0f} "
+            f"| {level.rss_after_close_mb:.0f} "
+            f"| {replicas} | {level.load_average} |"
+        )
+    for level in levels:
+        print(
+            f"  {level.students} students: server sessions {level.sessions_at_end} at the end, "
+            f"{level.sessions_after_close} after all closed; session state "
+            f"{level.session_state_kb_at_end:.1f} kB -> {level.session_state_kb_after_close:.1f} kB"
+        )
+    for level in levels:
+        for sample in level.error_samples:
+            print(f"  error at {level.students} students: {sample}")
+
+
+def largest_class(levels):
+    """The largest class whose p90 is within 2x the one-student p90, with no errors."""
+    single = next((level for level in levels if level.students == 1), None)
+    if single is None:
+        return None
+    passing = [
+        level.students
+        for level in levels
+        if level.errors == 0 and level.slider_p90_ms <= 2 * single.slider_p90_ms
+    ]
+    return max(passing, default=None)
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--levels", default="1,10,30,60", help="class sizes, comma-separated")
+    parser.add_argument("--seconds", type=float, default=60, help="length of each level")
+    parser.add_argument("--soak-minutes", type=float, default=0, help="then 30 students for this long")
+    parser.add_argument("--balancer", action="store_true", help="two replicas behind HAProxy")
+    parser.add_argument("--smoke", action="store_true", help="3 students for 8 s; exit 1 on any error")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each level's table as soon as it is measured
+    if args.smoke:
+        args.levels, args.seconds, args.soak_minutes = "3", 8, 0
+
+    results = {"pages": locustfile.Student.pages, "balancer": args.balancer, "levels": [], "soak": None}
+    with sigterm_as_exit(), Bench(args.balancer) as bench:
+        bench.warm_up()
+        results["rss_mb_idle"] = bench.rss_mb()
+        for students in (int(n) for n in args.levels.split(",")):
+            level = bench.run(students, args.seconds)
+            if not args.smoke:
+                bench.release(level)
+            results["levels"].append(level)
+            print_table([level], f"{students} students, {args.seconds:.0f} s")
+        if args.soak_minutes:
+            warm = {}
+            soak = bench.run(30, args.soak_minutes * 60, on_warm=lambda rss: warm.setdefault("rss_mb", rss))
+            bench.release(soak)
+            results["soak"] = {**asdict(soak), "rss_mb_after_warm_up": warm["rss_mb"]}
+            results["soak_level"] = soak
+
+    levels = results["levels"]
+    servers = "2 replicas + HAProxy" if args.balancer else "1 server"
+    print_table(levels, f"Load on the pages {results['pages']} ({servers})")
+    print(f"idle server RSS after warm-up: {results['rss_mb_idle']:.0f} MB")
+    best = largest_class(levels)
+    if best is not None:
+        print(f"largest class with p90 <= 2x the one-student p90 and no errors: {best}")
+    if results["soak"]:
+        soak = results.pop("soak_level")
+        ratio = soak.rss_mb / results["soak"]["rss_mb_after_warm_up"]
+        print_table([soak], f"Soak: 30 students for {args.soak_minutes:g} minutes")
+        print(
+            f"RSS after warm-up {results['soak']['rss_mb_after_warm_up']:.0f} MB, after the soak "
+            f"{soak.rss_mb:.0f} MB ({ratio:.2f}x; target <= 1.2x), after every session closed "
+            f"{soak.rss_after_close_mb:.0f} MB"
+        )
+    if args.json:
+        results["levels"] = [asdict(level) for level in levels]
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    failed = sum(level.errors for level in levels) or not all(level.slider_changes for level in levels)
+    return 1 if args.smoke and failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
