@@ -24,7 +24,7 @@ from core.figures import THEMES
 from core.i18n import LANGUAGES
 from tools.figure_export import FORMATS
 from tools.manifest import Builder, Entry, EntryError, entry, read_manifest
-from tools.screenshots import file_stem
+from tools.screenshots import file_stem, sigterm_as_exit
 
 DEFAULT_MANIFEST = Path("docs/figures.toml")
 DEFAULT_OUT = Path("exports")
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             entries, errors = [one_entry(args)], []
         except EntryError as error:
             entries, errors = [], [error]
-    with Builder(out) as builder:
+    with sigterm_as_exit(), Builder(out) as builder:
         failed = builder.build_all(entries, errors)
     built = len(entries) + len(errors) - len(failed)
     print(f"built {built} of {len(entries) + len(errors)} into {out}")

@@ -31,6 +31,7 @@ from core import exports
 from core.figures import THEMES
 from core.i18n import LANGUAGES, STRINGS, text
 from tools.figure_export import FORMATS, FigureExporter
+from tools.screenshots import Screenshotter, url_path
 
 SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT = 1280, 900
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -172,7 +173,8 @@ class Builder:
         path = self.out_dir / made.file_name
         path.write_bytes(image)
         settings = {key: value for key, value in asdict(made).items() if value is not None}
-        sidecar = {"file": made.file_name, **settings, **words}
+        link = url_path(made.page) + (f"?{made.state.lstrip('?')}" if made.state else "")
+        sidecar = {"file": made.file_name, "link": link, **settings, **words}
         (self.out_dir / f"{made.name}.json").write_text(
             json.dumps(sidecar, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
@@ -190,8 +192,6 @@ class Builder:
         return image, _words({code: figures[made.figure] for code, figures in by_lang.items()})
 
     def _screenshot(self, made, state, lang):
-        from tools.screenshots import Screenshotter
-
         if self._shooter is None:
             self._shooter = Screenshotter().start()
         query = made.state

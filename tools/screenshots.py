@@ -23,11 +23,15 @@ from st_harness import (  # noqa: E402
     fit_viewport,
     launch_chromium,
     registered_pages,
+    sigterm_as_exit,
     wait_idle,
 )
 
 MAX_SLUG = 48  # longer query strings are shortened to a slug and a hash (file names have a limit)
 _TEST_ID = re.compile(r"[A-Za-z][\w-]*")
+
+
+__all__ = ["Screenshotter", "Shot", "ShotError", "file_stem", "registered_pages", "sigterm_as_exit", "slug"]
 
 
 class ShotError(RuntimeError):
