@@ -14,7 +14,8 @@ Each `[[figure]]` table is one file:
     theme = "light"                 # light or dark (figures only: the app itself is light)
     lang = "en"                     # the figure's language (default: the state's lang=, else en)
 
-Beside each file, `<name>.json` holds the entry, the caption and the alt text in English and Chinese.
+Beside each file, `<name>.json` holds the entry, the app link of its state, and the caption and the
+alt text in English and Chinese.
 A bad entry is reported by name and skipped; the others still build.
 """
 
@@ -129,19 +130,18 @@ class Builder:
     """Builds entries into a folder, starting the figure exporter and the screenshot server only when an
     entry needs them and keeping each open for the whole batch."""
 
-    def __init__(self, out_dir, log=print):
+    def __init__(self, out_dir, log=print, exporter=None):
         self.out_dir = Path(out_dir)
         self.log = log
-        self._exporter = self._shooter = None
+        self._exporter, self._shooter = exporter, None  # an exporter passed in stays open
+        self._started = []
 
     def __enter__(self) -> Builder:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._exporter is not None:
-            self._exporter.stop()
-        if self._shooter is not None:
-            self._shooter.stop()
+        for tool in self._started:
+            tool.stop()
 
     def build_all(self, entries, errors=()) -> list[EntryError]:
         """Build every entry, printing 'figure n of N'; the errors of the failed ones (and `errors`)."""
@@ -187,6 +187,7 @@ class Builder:
             raise EntryError(made.name, f"page {made.page!r} has no figure {made.figure!r}; figures: {names}")
         if self._exporter is None:
             self._exporter = FigureExporter().start()
+            self._started.append(self._exporter)
         figure = by_lang[lang][made.figure].figure
         image = self._exporter.render(figure, made.format, made.width, made.height, made.scale)
         return image, _words({code: figures[made.figure] for code, figures in by_lang.items()})
@@ -194,6 +195,7 @@ class Builder:
     def _screenshot(self, made, state, lang):
         if self._shooter is None:
             self._shooter = Screenshotter().start()
+            self._started.append(self._shooter)
         query = made.state
         if state.lang is None and made.lang is not None:
             query = "&".join(part for part in (query, f"{exports.LANG_KEY}={made.lang}") if part)

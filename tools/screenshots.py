@@ -21,6 +21,7 @@ from st_harness import (  # noqa: E402
     ConsoleRecorder,
     StreamlitServer,
     fit_viewport,
+    in_ci,
     launch_chromium,
     registered_pages,
     sigterm_as_exit,
@@ -31,7 +32,10 @@ MAX_SLUG = 48  # longer query strings are shortened to a slug and a hash (file n
 _TEST_ID = re.compile(r"[A-Za-z][\w-]*")
 
 
-__all__ = ["Screenshotter", "Shot", "ShotError", "file_stem", "registered_pages", "sigterm_as_exit", "slug"]
+__all__ = [
+    "Screenshotter", "Shot", "ShotError", "capture", "file_stem", "in_ci", "registered_pages",
+    "sigterm_as_exit", "slug",
+]  # fmt: skip
 
 
 class ShotError(RuntimeError):
@@ -117,8 +121,7 @@ class Screenshotter:
             self._server = None
 
     def shot(self, page, query="", width=1280, height=900, element=None) -> Shot:
-        """A PNG of the page at `width` (the viewport as tall as the content, at least `height`), or of
-        the first element that matches `element`."""
+        """A PNG of the page in a state at `width` (see capture), in a fresh browser context."""
         viewport = {"width": width, "height": height}
         context = self._browser.new_context(base_url=self._server.url, viewport=viewport)
         context.set_default_timeout(30_000)
@@ -127,23 +130,29 @@ class Screenshotter:
             console = ConsoleRecorder(tab)
             query = query.strip().lstrip("?")
             tab.goto(url_path(page) + (f"?{query}" if query else ""))
-            wait_idle(tab)
-            fit_viewport(tab, width, height)
-            if element is None:
-                png = tab.screenshot()
-                size = tab.viewport_size
-                return Shot(png, size["width"], size["height"], tuple(map(str, console.problems)))
-            target = self._locate(tab, element)
-            box = target.bounding_box()
-            png = target.screenshot()
-            return Shot(png, round(box["width"]), round(box["height"]), tuple(map(str, console.problems)))
+            image, box = capture(tab, width, height, element)
+            return Shot(image, box[0], box[1], tuple(map(str, console.problems)))
         finally:
             context.close()
 
-    @staticmethod
-    def _locate(tab, element):
-        for selector in element_selector(element):
-            found = tab.locator(selector)
-            if found.count():
-                return found.first
-        raise ShotError(f"no element matches {element!r} (tried {', '.join(element_selector(element))})")
+
+def capture(tab, width, height=900, element=None) -> tuple[bytes, tuple[int, int]]:
+    """(PNG, (width, height) in CSS pixels) of an opened page once idle: the whole page, its viewport
+    `width` wide and as tall as the content (at least `height`), or the first element that matches
+    `element` (see element_selector)."""
+    wait_idle(tab)
+    fit_viewport(tab, width, height)
+    if element is None:
+        size = tab.viewport_size
+        return tab.screenshot(), (size["width"], size["height"])
+    target = _locate(tab, element)
+    box = target.bounding_box()
+    return target.screenshot(), (round(box["width"]), round(box["height"]))
+
+
+def _locate(tab, element):
+    for selector in element_selector(element):
+        found = tab.locator(selector)
+        if found.count():
+            return found.first
+    raise ShotError(f"no element matches {element!r} (tried {', '.join(element_selector(element))})")
