@@ -135,6 +135,7 @@ class Builder:
         self.log = log
         self._exporter, self._shooter = exporter, None  # an exporter passed in stays open
         self._started = []
+        self._figures = {}  # (page, state, lang, theme) -> page_figures(...): entries often share a state
 
     def __enter__(self) -> Builder:
         return self
@@ -181,7 +182,7 @@ class Builder:
         return path
 
     def _figure(self, made, state, lang):
-        by_lang = {code: _page_figures(made, state, code) for code in LANGUAGES}
+        by_lang = {code: self._page_figures(made, state, code) for code in LANGUAGES}
         if made.figure not in by_lang[lang]:
             names = ", ".join(by_lang[lang])
             raise EntryError(made.name, f"page {made.page!r} has no figure {made.figure!r}; figures: {names}")
@@ -191,6 +192,13 @@ class Builder:
         figure = by_lang[lang][made.figure].figure
         image = self._exporter.render(figure, made.format, made.width, made.height, made.scale)
         return image, _words({code: figures[made.figure] for code, figures in by_lang.items()})
+
+    def _page_figures(self, made, state, lang):
+        key = (made.page, made.state, lang, made.theme)
+        if key not in self._figures:
+            module = exports.page_module(made.page)
+            self._figures[key] = module.page_figures(state.values, lang, made.theme)
+        return self._figures[key]
 
     def _screenshot(self, made, state, lang):
         if self._shooter is None:
@@ -204,7 +212,9 @@ class Builder:
         shot = self._shooter.shot(made.page, query, width, height, element)
         for problem in shot.problems:
             self.log(f"warning: {made.name}: {problem}")
-        first_figures = {code: next(iter(_page_figures(made, state, code).values())) for code in LANGUAGES}
+        first_figures = {
+            code: next(iter(self._page_figures(made, state, code).values())) for code in LANGUAGES
+        }
         page_title = {code: _page_title(made.page, code) for code in LANGUAGES}
         words = {
             "caption": {
@@ -217,10 +227,6 @@ class Builder:
             },
         }
         return shot.png, words
-
-
-def _page_figures(made, state, lang):
-    return exports.page_module(made.page).page_figures(state.values, lang, made.theme)
 
 
 def _words(page_figure_by_lang):
