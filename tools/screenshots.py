@@ -120,8 +120,21 @@ class Screenshotter:
             self._server.stop()
             self._server = None
 
-    def shot(self, page, query="", width=1280, height=900, element=None) -> Shot:
-        """A PNG of the page in a state at `width` (see capture), in a fresh browser context."""
+    def shot(self, page, query="", width=1280, height=900, element=None, attempts=2) -> Shot:
+        """A PNG of the page in a state at `width` (see capture), in a fresh browser context.
+
+        A shot that times out is taken once more: the first session after a server start can be slow
+        on a busy machine."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._shot(page, query, width, height, element)
+            except PlaywrightTimeout:
+                if attempt == attempts:
+                    raise
+
+    def _shot(self, page, query, width, height, element):
         viewport = {"width": width, "height": height}
         context = self._browser.new_context(base_url=self._server.url, viewport=viewport)
         context.set_default_timeout(30_000)
