@@ -9,6 +9,7 @@ without new code. The element screenshot test is in tests/browser/test_export_br
 import json
 import re
 import struct
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -19,10 +20,12 @@ from core import exports
 from core.figures import PageFigure
 from core.formatting import fmt, fmt_vector
 from core.i18n import LANGUAGES
+from tools.export import main
 from tools.figure_export import ExportError, FigureExporter, stable_svg
 from tools.manifest import Builder, EntryError, entry, read_manifest
 from tools.screenshots import CHROMIUM, file_stem, in_ci
 
+REPO = Path(__file__).resolve().parents[1]
 FIGURES = [(page, name) for page in exports.PAGES for name in exports.figure_names(page)]
 SIZES = {"svg": (420, 260), "png": (380, 240)}
 
@@ -171,6 +174,14 @@ format = "pdf"
     assert "widht" in str(errors[0])
 
 
+def test_the_repositorys_manifest_names_existing_pages_and_figures():
+    entries, errors = read_manifest(REPO / "docs" / "figures.toml")
+    assert not errors and entries
+    for made in entries:
+        exports.read_state(made.page, made.state)
+        assert made.figure is None or made.figure in exports.figure_names(made.page), made.name
+
+
 def test_a_screenshot_entry_defaults_to_png_and_a_figure_entry_to_svg():
     assert entry(name="a", page="playground", screenshot="page").format == "png"
     assert entry(name="b", page="playground", figure="probs").format == "svg"
@@ -257,3 +268,18 @@ def test_build_reports_bad_entries_by_name_and_builds_the_others(exporter, tmp_p
         assert fmt_vector(probs, 3) in words["caption"][lang]
         assert fmt_vector(np.round(probs, 4)) in words["alt"][lang]
     assert words["link"] == "/?pg_z0=3" and words["state"] == "pg_z0=3"
+
+
+@pytest.mark.browser
+def test_the_command_builds_a_manifest_and_fails_at_the_end_for_a_bad_entry(exporter, tmp_path, capsys):
+    manifest = tmp_path / "figures.toml"
+    manifest.write_text(
+        '[[figure]]\nname = "bad"\npage = "playground"\nstate = "pg_k=99"\nfigure = "probs"\n\n'
+        '[[figure]]\nname = "good"\npage = "batch"\nfigure = "softmax"\nformat = "pdf"\n'
+    )
+    assert main(["build", "--manifest", str(manifest)]) == 1
+    out, err = capsys.readouterr()
+    assert "figure 1 of 2: bad FAILED" in out and "pg_k" in out and "failed: bad" in err
+    assert (tmp_path / "figures" / "good.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["list"]) == 0
+    assert "playground: logits, probs" in capsys.readouterr().out

@@ -24,7 +24,10 @@ class ExportError(RuntimeError):
 class FigureExporter:
     """One persistent kaleido server: `with FigureExporter() as exporter: exporter.render(fig, "svg")`.
 
-    kaleido's server is a process-wide singleton: only one FigureExporter may be open at a time."""
+    kaleido's server is a process-wide singleton: exporters opened while another is open share its
+    server, which stops when the last of them stops."""
+
+    _users = 0  # open FigureExporters in this process
 
     def __init__(self, browser: Path = CHROMIUM, timeout: float = 60):
         self.browser = Path(os.environ.get("BROWSER_PATH", browser))
@@ -43,17 +46,22 @@ class FigureExporter:
         # kaleido's server thread dies silently without a browser and the next call would wait forever.
         if not self.browser.is_file():
             raise ExportError(f"{self.browser} not found: apt-get install -y chromium")
-        os.environ["BROWSER_PATH"] = str(self.browser)
-        kaleido.start_sync_server(mathjax=False, timeout=self.timeout, path=str(self.browser))
-        self._open = True
+        if not self._open:
+            os.environ["BROWSER_PATH"] = str(self.browser)
+            if FigureExporter._users == 0:
+                kaleido.start_sync_server(mathjax=False, timeout=self.timeout, path=str(self.browser))
+            FigureExporter._users += 1
+            self._open = True
         return self
 
     def stop(self) -> None:
         if self._open:
             import kaleido
 
-            kaleido.stop_sync_server(silence_warnings=True)
             self._open = False
+            FigureExporter._users -= 1
+            if FigureExporter._users == 0:
+                kaleido.stop_sync_server(silence_warnings=True)
 
     def render(self, figure, fmt: str = "svg", width: int | None = None, height: int | None = None,
                scale: float = 1) -> bytes:  # fmt: skip
