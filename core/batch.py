@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core import gradients, keras_losses, losses
+from core import batch_figures, gradients, keras_losses, losses
+from core.figures import PageFigure
 from core.formatting import fmt, fmt_vector
 from core.i18n import text
 from core.parsing import parse_matrix, parse_vector
@@ -1098,3 +1099,105 @@ EXAMPLES = {
 def example_values(name):
     """Control values of a named example: the seed batch with a few options changed."""
     return {**DEFAULTS, **EXAMPLES[name]}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures: the page and the figure exporter both draw through these.
+# ---------------------------------------------------------------------------------------------------
+
+CAPTION_DECIMALS = 3
+
+
+def softmax_page_figure(state, readout, lang="en", theme="light"):
+    """The softmax heat map (target cells outlined) with its caption and alt text."""
+    marked = [p for p in readout.target_prob if np.isfinite(p)]
+    caption = text(
+        lang,
+        "cap.bt.softmax" if marked else "cap.bt.softmax_unmarked",
+        batch=_batch_words(state, readout, lang),
+        marked=_vector_words(marked),
+        loss=fmt_value(readout.loss),
+    )
+    return PageFigure(
+        batch_figures.softmax_figure(
+            readout.probs, state.labels, readout.status, lang, state.target_form, theme
+        ),
+        caption=caption,
+        alt=batch_figures.softmax_alt(readout.probs, readout.target_prob, lang),
+    )
+
+
+def target_page_figure(state, readout, lang="en", theme="light"):
+    """The target rows t (normalised) as a heat map, with its caption and alt text."""
+    batch = _batch_words(state, readout, lang)
+    caption = text(lang, "cap.bt.target", batch=batch, rows=_rows_words(readout.target))
+    return PageFigure(
+        batch_figures.target_figure(readout.target, readout.status, lang, theme),
+        caption=caption,
+        alt=batch_figures.target_alt(readout.target, lang),
+    )
+
+
+def gradient_page_figure(state, readout, lang="en", theme="light"):
+    """The signed gradient heat map with its caption and alt text."""
+    caption = text(
+        lang,
+        "cap.bt.gradient",
+        batch=_batch_words(state, readout, lang),
+        loss=fmt_value(readout.loss),
+        rows=_rows_words(readout.gradient),
+        bound=fmt(readout.gradient_bound, CAPTION_DECIMALS),
+    )
+    figure = batch_figures.gradient_figure(
+        readout.gradient, readout.gradient_bound, state.labels, readout.status, lang, state.target_form, theme
+    )
+    alt = batch_figures.gradient_alt(readout.gradient, readout.gradient_bound, lang)
+    return PageFigure(figure, caption=caption, alt=alt)
+
+
+def page_figures(values, lang="en", theme="light"):
+    """Every figure of the batch page for the control values (keys as in url_specs), by name.
+
+    The page draws "target" only for free probability rows; exported, it shows any form's targets."""
+    state = state_from_values(values)
+    readout = evaluate(state)
+    return {
+        "softmax": softmax_page_figure(state, readout, lang, theme),
+        "target": target_page_figure(state, readout, lang, theme),
+        "gradient": gradient_page_figure(state, readout, lang, theme),
+    }
+
+
+def _batch_words(state, readout, lang):
+    """'a batch of 2 rows × 3 classes, labels [0, 2], reduction='mean', class weights [1, 1, 2]'."""
+    labels = "[" + _rows_text(state.labels) + "]"
+    options = ""
+    if state.weight:
+        options += text(lang, "cap.bt.weight", weight="[" + ", ".join(f"{w:g}" for w in state.weight) + "]")
+    if state.label_smoothing > 0:
+        options += text(lang, "cap.bt.smoothing", eps=f"{state.label_smoothing:g}")
+    ignored = [n for n, row_status in enumerate(readout.status) if row_status != "counted"]
+    if ignored:
+        options += text(lang, "cap.bt.ignored", rows=_rows_text(ignored), ignore=state.ignore_index)
+    return text(
+        lang,
+        "cap.bt.batch",
+        rows=state.num_rows,
+        classes=state.num_classes,
+        targets=text(lang, f"cap.bt.targets.{state.target_form}", labels=labels),
+        reduction=state.reduction,
+        options=options,
+    )
+
+
+def _vector_words(values):
+    """[a, b, c, d, …] to CAPTION_DECIMALS, at most MAX_TERMS entries."""
+    values = np.ravel(values)
+    shown = ", ".join(fmt(v, CAPTION_DECIMALS) for v in values[:MAX_TERMS])
+    return "[" + shown + (", …" if values.size > MAX_TERMS else "") + "]"
+
+
+def _rows_words(matrix):
+    """'[a, b]; [c, d]' for the first MAX_TERMS rows of a matrix, '…' after them."""
+    rows = [_vector_words(row) for row in np.asarray(matrix)[:MAX_TERMS]]
+    return "; ".join(rows) + ("; …" if len(matrix) > MAX_TERMS else "")

@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from core import gradients, losses
-from core.formatting import fmt
+from core import figures, gradients, losses
+from core.figures import PageFigure
+from core.formatting import fmt, fmt_vector
+from core.i18n import text
 from core.url_params import BoolParam, ChoiceParam, FloatParam, IntParam
 
 TARGET_KINDS = ("class", "soft", "smoothed")
@@ -265,3 +267,115 @@ def _parenthesised(value):
 def _rounded_logits(values):
     low, high = LOGIT_RANGE
     return tuple(float(v) for v in np.round(np.clip(values, low, high), 1))
+
+
+# Figures: the page and the figure exporter both draw through these.
+
+CAPTION_DECIMALS = 3  # "p = [0.659, 0.242, 0.099], loss 0.417": short enough for a caption
+
+
+def marked_class(state):
+    """The class the figures mark as true (hatched, starred): None for soft labels."""
+    return None if state.target_kind == "soft" else state.true_class
+
+
+def logits_page_figure(state, readout, lang="en", theme="light"):
+    """The logits bar chart with its caption and alt text."""
+    true_class = marked_class(state)
+    return PageFigure(
+        figures.logits_figure(readout.logits, true_class, lang, theme),
+        caption=text(lang, "cap.pg.logits", classes=state.num_classes, **_caption_fields(state, lang)),
+        alt=figures.logits_alt(readout.logits, true_class, lang),
+    )
+
+
+def probability_page_figure(state, readout, lang="en", theme="light"):
+    """Softmax p against the target y, with its caption ("Softmax of logits ...: p = ..., loss ...")."""
+    caption = text(
+        lang,
+        "cap.pg.probs",
+        probs=fmt_vector(readout.probs, CAPTION_DECIMALS),
+        loss=fmt(readout.loss, CAPTION_DECIMALS),
+        **_caption_fields(state, lang),
+    )
+    return PageFigure(
+        figures.probability_figure(readout.probs, readout.target, marked_class(state), lang, theme),
+        caption=caption,
+        alt=figures.probability_alt(readout.probs, readout.target, readout.loss, lang),
+    )
+
+
+def gradient_page_figure(state, readout, lang="en", theme="light"):
+    """The gradient (p - y) / T with its caption: which logit a step raises and lowers most."""
+    story = gradient_story(readout)
+    caption = text(
+        lang,
+        "cap.pg.gradient_zero" if story.at_minimum else "cap.pg.gradient",
+        gradient=fmt_vector(readout.gradient, CAPTION_DECIMALS),
+        rising=story.rising_class,
+        falling=story.falling_class,
+        **_caption_fields(state, lang),
+    )
+    return PageFigure(
+        figures.gradient_figure(readout.gradient, state.temperature, lang, theme),
+        caption=caption,
+        alt=figures.gradient_alt(readout.gradient, lang),
+    )
+
+
+def path_page_figures(state, learning_rate, steps, lang="en", theme="light"):
+    """(loss over the steps, probabilities over the steps) of gradient descent from the state."""
+    path = descent_path(state, learning_rate, steps)
+    fields = {"steps": steps, "lr": fmt(learning_rate, 2), **_caption_fields(state, lang)}
+    alt = figures.path_alt(path, lang)
+    loss_caption = text(
+        lang,
+        "cap.pg.path_loss",
+        first=fmt(path.losses[0], CAPTION_DECIMALS),
+        last=fmt(path.losses[-1], CAPTION_DECIMALS),
+        **fields,
+    )
+    probs_caption = text(
+        lang,
+        "cap.pg.path_probs",
+        first=fmt_vector(path.probs[0], CAPTION_DECIMALS),
+        last=fmt_vector(path.probs[-1], CAPTION_DECIMALS),
+        **fields,
+    )
+    return (
+        PageFigure(figures.loss_path_figure(path, lang, theme), caption=loss_caption, alt=alt),
+        PageFigure(
+            figures.probability_path_figure(path, marked_class(state), lang, theme),
+            caption=probs_caption,
+            alt=alt,
+        ),
+    )
+
+
+def page_figures(values, lang="en", theme="light"):
+    """Every figure of the playground for the control values (keys as in url_specs), by name."""
+    state = state_from_values(values)
+    readout = evaluate(state)
+    path_loss, path_probs = path_page_figures(state, values["pg_lr"], values["pg_steps"], lang, theme)
+    return {
+        "logits": logits_page_figure(state, readout, lang, theme),
+        "probs": probability_page_figure(state, readout, lang, theme),
+        "gradient": gradient_page_figure(state, readout, lang, theme),
+        "path_loss": path_loss,
+        "path_probs": path_probs,
+    }
+
+
+def _caption_fields(state, lang):
+    """The words every playground caption shares: the logits, the target and the temperature."""
+    if state.target_kind == "soft":
+        weights = fmt_vector(target_distribution(state), CAPTION_DECIMALS)
+        target = text(lang, "cap.target.soft", weights=weights)
+    elif state.target_kind == "smoothed":
+        target = text(lang, "cap.target.smoothed", index=state.true_class, eps=f"{state.smoothing:g}")
+    else:
+        target = text(lang, "cap.target.class", index=state.true_class)
+    temperature = ""
+    if state.temperature != 1:
+        temperature = text(lang, "cap.temperature", temperature=f"{state.temperature:g}")
+    return {"logits": fmt_vector(state.logits, 1), "target": target, "temperature": temperature}

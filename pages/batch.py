@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from core import batch as bt
-from core import batch_check, batch_figures, figures, framework_check
+from core import batch_check, framework_check
 from core.formatting import fmt
+from ui.charts import show_figure
 from ui.frameworks import run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
@@ -325,21 +326,9 @@ def loss_panel(state, readout):
 def softmax_panel(state, readout, lang):
     st.subheader(t("bt.step1"))
     st.caption(t("bt.step1_help" if state.target_form != "probs" else "bt.step1_help_probs"))
-    st.plotly_chart(
-        batch_figures.softmax_figure(readout.probs, state.labels, readout.status, lang, state.target_form),
-        key="bt_softmax",
-        theme=None,
-        config=figures.DOWNLOAD_CONFIG,
-        alt=batch_figures.softmax_alt(readout.probs, readout.target_prob, lang),
-    )
+    show_figure(bt.softmax_page_figure(state, readout, lang), "bt_softmax")
     if state.target_form == "probs":
-        st.plotly_chart(
-            batch_figures.target_figure(readout.target, readout.status, lang),
-            key="bt_target_map",
-            theme=None,
-            config=figures.DOWNLOAD_CONFIG,
-            alt=batch_figures.target_alt(readout.target, lang),
-        )
+        show_figure(bt.target_page_figure(state, readout, lang), "bt_target_map")
 
 
 def rows_panel(state, readout, lang):
@@ -387,15 +376,7 @@ def routes_panel(state, readout):
 
 def gradient_panel(state, readout, lang):
     st.subheader(t("bt.step5"))
-    st.plotly_chart(
-        batch_figures.gradient_figure(
-            readout.gradient, readout.gradient_bound, state.labels, readout.status, lang, state.target_form
-        ),
-        key="bt_grad",
-        theme=None,
-        config=figures.DOWNLOAD_CONFIG,
-        alt=batch_figures.gradient_alt(readout.gradient, readout.gradient_bound, lang),
-    )
+    show_figure(bt.gradient_page_figure(state, readout, lang), "bt_grad")
     key, params = bt.gradient_sentence(state, readout)
     st.write(t(key, **params) + " " + t("bt.grad.colours", bound=fmt(readout.gradient_bound)))
 

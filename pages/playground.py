@@ -3,10 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from core import figures, framework_check
+from core import framework_check
 from core import playground as pg
 from core.formatting import fmt
 from core.parsing import parse_vector
+from ui.charts import show_figure
 from ui.frameworks import run_installed
 from ui.language import current_language, t
 from ui.url_state import current_values, publish, restore, set_values
@@ -129,34 +130,13 @@ def loss_panel(state, readout):
 
 
 def charts(state, readout, lang):
-    true_class = None if state.target_kind == "soft" else state.true_class
     left, right = st.columns(2)
-    with left:
-        st.plotly_chart(
-            figures.logits_figure(readout.logits, true_class, lang),
-            key="pg_logits",
-            theme=None,
-            config=figures.DOWNLOAD_CONFIG,
-            alt=figures.logits_alt(readout.logits, true_class, lang),
-        )
-    with right:
-        st.plotly_chart(
-            figures.probability_figure(readout.probs, readout.target, true_class, lang),
-            key="pg_probs",
-            theme=None,
-            config=figures.DOWNLOAD_CONFIG,
-            alt=figures.probability_alt(readout.probs, readout.target, readout.loss, lang),
-        )
+    show_figure(pg.logits_page_figure(state, readout, lang), "pg_logits", left)
+    show_figure(pg.probability_page_figure(state, readout, lang), "pg_probs", right)
 
 
 def gradient_panel(state, readout, lang):
-    st.plotly_chart(
-        figures.gradient_figure(readout.gradient, state.temperature, lang),
-        key="pg_grad",
-        theme=None,
-        config=figures.DOWNLOAD_CONFIG,
-        alt=figures.gradient_alt(readout.gradient, lang),
-    )
+    show_figure(pg.gradient_page_figure(state, readout, lang), "pg_grad")
     story = pg.gradient_story(readout)
     if story.at_minimum:
         st.write(t("pg.gradient_minimum"))
@@ -180,23 +160,11 @@ def descent_panel(state, lang):
     # The path costs two charts on every change, so it is drawn only while this switch is on.
     if not st.toggle(t("pg.run_steps"), key="pg_path"):
         return
-    path = pg.descent_path(state, st.session_state.pg_lr, st.session_state.pg_steps)
-    true_class = None if state.target_kind == "soft" else state.true_class
+    lr, steps = st.session_state.pg_lr, st.session_state.pg_steps
+    path_loss, path_probs = pg.path_page_figures(state, lr, steps, lang)
     left, right = st.columns(2)
-    left.plotly_chart(
-        figures.loss_path_figure(path, lang),
-        key="pg_path_loss",
-        theme=None,
-        config=figures.DOWNLOAD_CONFIG,
-        alt=figures.path_alt(path, lang),
-    )
-    right.plotly_chart(
-        figures.probability_path_figure(path, true_class, lang),
-        key="pg_path_probs",
-        theme=None,
-        config=figures.DOWNLOAD_CONFIG,
-        alt=figures.path_alt(path, lang),
-    )
+    show_figure(path_loss, "pg_path_loss", left)
+    show_figure(path_probs, "pg_path_probs", right)
     st.caption(t("pg.path_caption", steps=st.session_state.pg_steps, lr=fmt(st.session_state.pg_lr, 2)))
 
 

@@ -4,36 +4,23 @@
                                  [--height 900] [--out screenshots/] [--all-pages]
 
 Saves one PNG per page and width, named <page>_<width>[_<query>].png (the page is its url path, or the
-default page's name for `/`), and prints each path. --all-pages takes the pages registered with
-st.Page(...) in app.py instead of --url-path. The viewport is made as tall as the page (Streamlit
-scrolls inside its own container, so a full-page screenshot would be cut). Uses /usr/bin/chromium.
+default page's name for `/`; a long query is shortened to a slug and a hash), and prints each path.
+--all-pages takes the pages registered with st.Page(...) in app.py instead of --url-path. A thin
+wrapper over tools/screenshots.py; `python -m tools.export screenshot` also captures one element and
+writes a caption beside the file.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from st_harness import (  # noqa: E402
-    CHROMIUM,
-    ConsoleRecorder,
-    StreamlitServer,
-    launch_chromium,
-    registered_pages,
-    screenshot,
-    sigterm_as_exit,
-    wait_idle,
-)
+from tools.screenshots import Screenshotter, file_stem, registered_pages, sigterm_as_exit, slug  # noqa: E402
 
 DEFAULT_WIDTHS = [1280, 390]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-")
 
 
 def page_name(url_path: str) -> str:
@@ -46,14 +33,13 @@ def page_name(url_path: str) -> str:
 
 
 def targets(args) -> list[tuple[str, str]]:
-    """(url path, file-name stem) pairs to capture."""
+    """(page, file-name stem) pairs to capture."""
     if args.all_pages:
         pages = registered_pages()
         if not pages:
             sys.exit("no st.Page(...) calls found in app.py")
-        return [(p.url_path, slug(p.name) or "index") for p in pages]
-    url_path = "/" + args.url_path.strip().lstrip("/")
-    return [(url_path, page_name(url_path))]
+        return [(p.name, slug(p.name) or "index") for p in pages]
+    return [(args.url_path.strip().strip("/"), page_name(args.url_path))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,35 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     widths = args.width or DEFAULT_WIDTHS
     query = args.query.strip().lstrip("?")
     out = args.out.resolve()
-    if not CHROMIUM.is_file():
-        sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")
-
-    from playwright.sync_api import sync_playwright
-
+    out.mkdir(parents=True, exist_ok=True)
     saved, problems = [], []
-    with sigterm_as_exit(), StreamlitServer("app.py") as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            for url_path, name in targets(args):
-                for width in widths:
-                    # A fresh context per shot: a fresh Streamlit session, as a visitor would see it.
-                    context = browser.new_context(
-                        base_url=server.url, viewport={"width": width, "height": args.height}
-                    )
-                    try:
-                        page = context.new_page()
-                        console = ConsoleRecorder(page)
-                        page.goto(url_path + (f"?{query}" if query else ""))
-                        wait_idle(page)
-                        stem = f"{name}_{width}" + (f"_{slug(query)}" if query else "")
-                        path = screenshot(page, out / f"{stem}.png", width, height=args.height)
-                        saved.append(path)
-                        print(path, flush=True)
-                        problems += [f"{url_path} @ {width}px: {p}" for p in console.problems]
-                    finally:
-                        context.close()
-        finally:
-            browser.close()
+    with sigterm_as_exit(), Screenshotter() as shooter:
+        for page, name in targets(args):
+            for width in widths:
+                shot = shooter.shot(page, query, width, args.height)
+                path = out / f"{file_stem(name, str(width), query)}.png"
+                path.write_bytes(shot.png)
+                saved.append(path)
+                print(path, flush=True)
+                problems += [f"/{page} @ {width}px: {p}" for p in shot.problems]
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     return 0 if saved else 1

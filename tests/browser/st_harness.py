@@ -1,7 +1,8 @@
 """Run `streamlit run` servers and drive them from Chromium.
 
-The one place for this logic: the browser tests (tests/browser/conftest.py), scripts/screenshot.py and
-bench/bench_playground.py all import it (the last two put this folder on sys.path).
+The one place for this logic: the browser tests (tests/browser/conftest.py), tools/screenshots.py (the
+figure exporter's page screenshots, also behind scripts/screenshot.py) and bench/bench_playground.py all
+import it (the last two put this folder on sys.path).
 
 Facts it relies on are in shared/NOTES.md: Chromium flags, the idle rule, Streamlit's own scroll
 container, the benign console noise of a deep link.
@@ -312,11 +313,9 @@ def horizontal_overflow(page) -> dict[str, tuple[int, int]]:
     return {name: (int(a), int(b)) for name, (a, b) in found.items()}
 
 
-def screenshot(page, path: str | Path, width: int, height: int = 900, max_height: int = 6000) -> Path:
-    """Screenshot at `width`: the viewport is made as tall as the content (NOTES.md: Streamlit scrolls
-    inside its own container, so full_page would cut it), up to `max_height`."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def fit_viewport(page, width: int, height: int = 900, max_height: int = 6000) -> None:
+    """Make the viewport `width` wide and as tall as the content (NOTES.md: Streamlit scrolls inside its
+    own container, so full_page would cut it), up to `max_height`; wait until idle and charts drawn."""
     page.set_viewport_size({"width": width, "height": height})
     wait_idle(page)
     wait_charts(page)
@@ -332,6 +331,13 @@ def screenshot(page, path: str | Path, width: int, height: int = 900, max_height
         page.set_viewport_size({"width": width, "height": tall})
         wait_idle(page)
         wait_charts(page)
+
+
+def screenshot(page, path: str | Path, width: int, height: int = 900, max_height: int = 6000) -> Path:
+    """Screenshot of the whole page at `width` (the viewport fitted to the content, see fit_viewport)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fit_viewport(page, width, height, max_height)
     page.screenshot(path=str(path))
     return path
 
