@@ -62,8 +62,9 @@ class DragLogits {
     this.frame = 0;
     this.firstMoveAt = null; // event time of the first move not yet drawn
     this.send = () => {};
-    // Read by tests and bench/bench_drag.py: redraws and their timings, in ms.
-    this.stats = { moves: 0, redraws: 0, redrawMs: [], moveToDrawnMs: [], sent: 0 };
+    // Read by bench/bench_drag.py: moves, redraws, when each redraw ended (performance.now()), how long
+    // it took and how long after the first pointer move it answers; the lists keep the last STATS_KEPT.
+    this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
     root.dragLogits = this;
   }
 
@@ -249,11 +250,16 @@ class DragLogits {
       column.probValue.textContent = fmt(probs[k]);
       column.grad.textContent = fmt(gradient[k], 3);
     });
-    const finished = performance.now();
-    this.stats.redraws += 1;
-    this.stats.redrawMs.push(finished - started);
+    this.record(started, performance.now());
+  }
+
+  record(started, finished) {
+    const { stats } = this;
+    stats.redraws += 1;
+    keep(stats.drawnAt, finished);
+    keep(stats.redrawMs, finished - started);
     if (this.firstMoveAt !== null) {
-      this.stats.moveToDrawnMs.push(finished - this.firstMoveAt);
+      keep(stats.moveToDrawnMs, finished - this.firstMoveAt);
       this.firstMoveAt = null;
     }
   }
@@ -268,6 +274,13 @@ function element(tag, className, text) {
   node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+const STATS_KEPT = 1000;
+
+function keep(list, value) {
+  list.push(value);
+  if (list.length > STATS_KEPT) list.shift();
 }
 
 function percent(fraction) {
