@@ -50,6 +50,7 @@ export function fmt(value, decimals = 4) {
   return text.startsWith("-") && Number(text) === 0 ? text.slice(1) : text;
 }
 
+const NARROW_COLUMN_PX = 56;
 const KEY_STEPS = { ArrowUp: 1, ArrowRight: 1, ArrowDown: -1, ArrowLeft: -1, PageUp: 10, PageDown: -10 };
 
 /** One mounted instance: its DOM, the logits it shows, and the drag in progress. */
@@ -66,6 +67,8 @@ class DragLogits {
     // it took and how long after the first pointer move it answers; the lists keep the last STATS_KEPT.
     this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
     root.dragLogits = this;
+    this.resizeObserver = new ResizeObserver(() => this.data && this.fitLabels());
+    this.resizeObserver.observe(root);
   }
 
   update(data, send) {
@@ -126,6 +129,13 @@ class DragLogits {
     }
     this.root.append(head, this.logitRow, this.valueRow, this.nameRow, probTitle, this.probRow,
       this.probValueRow, gradTitle, this.gradRow);
+    this.fitLabels();
+  }
+
+  /** Columns too narrow for "0.0066" or "-8.99e-05" across get their numbers written upright. */
+  fitLabels() {
+    const columnWidth = this.root.clientWidth / this.data.logits.length;
+    this.root.classList.toggle("dl-upright", columnWidth > 0 && columnWidth < NARROW_COLUMN_PX);
   }
 
   buildColumn(index) {
@@ -266,6 +276,7 @@ class DragLogits {
 
   destroy() {
     cancelAnimationFrame(this.frame);
+    this.resizeObserver.disconnect();
   }
 }
 
