@@ -38,6 +38,8 @@ from st_harness import (  # noqa: E402
 )
 
 APPS = {"floor": "bench/floor_app.py", "app": "app.py"}
+# The playground draws its logits as drag bars by default; this benchmark times its sliders.
+PATHS = {"floor": "/", "app": "/?pg_input=sliders"}
 LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
 PROBS = ".st-key-pg_probs .js-plotly-plot"
 THUMB = ".st-key-pg_z0 input[type=range], .st-key-pg_z0 [role=slider]"
@@ -49,10 +51,10 @@ _RENDERED_JS = """
   && !!document.querySelector(loss) && !!document.querySelector(probs + ' .main-svg')
 """
 
-# Arms one measurement: the next keydown starts the clock; the promise in window.__benchResult
-# resolves with the ms from keydown to the loss text change and to the chart data change.
+# Arms one measurement: the next keydown (or `startEvent`, e.g. pointerup) starts the clock; the promise
+# in window.__benchResult resolves with the ms from it to the loss text change and to the chart data change.
 _ARM_JS = """
-([lossSel, probsSel, timeoutMs]) => {
+([lossSel, probsSel, timeoutMs, startEvent]) => {
   const text = () => { const el = document.querySelector(lossSel); return el ? el.innerText : null; };
   const chart = () => {
     const gd = document.querySelector(probsSel);
@@ -81,7 +83,8 @@ _ARM_JS = """
       }
       if (tLoss !== null && tChart !== null) finish('ok');
     };
-    window.addEventListener('keydown', () => { t0 = performance.now(); }, { capture: true, once: true });
+    window.addEventListener(startEvent || 'keydown', () => { t0 = performance.now(); },
+      { capture: true, once: true });
     obs = new MutationObserver(check);
     obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     const poll = () => { if (!done) { check(); requestAnimationFrame(poll); } };
@@ -102,21 +105,23 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def open_first_page(browser, server: StreamlitServer, timeout_ms: float = 60_000):
-    """New context on `/`; return (page, context, seconds from process start to first render)."""
+def open_first_page(browser, server: StreamlitServer, timeout_ms: float = 60_000, path: str = "/"):
+    """New context on `path`; return (page, context, seconds from process start to first render)."""
     context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto("/", wait_until="commit")
+    page.goto(path, wait_until="commit")
     page.wait_for_function(
         _RENDERED_JS, arg=[IDLE_SELECTOR, SKELETON_SELECTOR, LOSS, PROBS], polling=20, timeout=timeout_ms
     )
     return page, context, time.perf_counter() - server.started_at
 
 
-def measure_presses(page, presses: int, warmup: int) -> tuple[list[float], list[float]]:
+def measure_presses(
+    page, presses: int, warmup: int, thumb_selector: str = THUMB
+) -> tuple[list[float], list[float]]:
     """Per press: ms from ArrowRight's keydown to the loss text change and to the chart data change."""
     wait_idle(page)
-    thumb = page.locator(THUMB).first
+    thumb = page.locator(thumb_selector).first
     thumb.focus()
     loss_ms, chart_ms = [], []
     for index in range(warmup + presses):
@@ -148,7 +153,7 @@ def run(args) -> dict:
                 last = round_index == args.runs - 1
                 for name, script in APPS.items():
                     with StreamlitServer(script) as server:
-                        page, context, cold = open_first_page(browser, server)
+                        page, context, cold = open_first_page(browser, server, path=PATHS[name])
                         try:
                             console = ConsoleRecorder(page)
                             health = server.ready_at - server.started_at

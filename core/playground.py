@@ -19,6 +19,8 @@ from core.i18n import text
 from core.url_params import BoolParam, ChoiceParam, FloatParam, IntParam
 
 TARGET_KINDS = ("class", "soft", "smoothed")
+INPUT_MODES = ("drag", "sliders")  # how the logits are set: the draggable bars or one slider each
+LOGIT_STEP = 0.1
 LOGIT_RANGE = (-10.0, 10.0)
 CLASS_RANGE = (2, 10)
 TEMPERATURE_RANGE = (0.1, 10.0)
@@ -32,7 +34,10 @@ def url_specs():
     low, high = LOGIT_RANGE
     return [
         IntParam("pg_k", *CLASS_RANGE, default=len(SEED_LOGITS)),
-        *[FloatParam(f"pg_z{i}", low, high, default=_default_logit(i), step=0.1) for i in range(MAX_CLASSES)],
+        *[
+            FloatParam(f"pg_z{i}", low, high, default=_default_logit(i), step=LOGIT_STEP)
+            for i in range(MAX_CLASSES)
+        ],
         ChoiceParam("pg_target", TARGET_KINDS, default="class"),
         IntParam("pg_class", 0, MAX_CLASSES - 1, default=0),
         *[
@@ -44,6 +49,7 @@ def url_specs():
         FloatParam("pg_lr", 0.05, 10.0, default=1.0, step=0.05),
         IntParam("pg_steps", 1, 100, default=20),
         BoolParam("pg_path", default=False),
+        ChoiceParam("pg_input", INPUT_MODES, default="drag"),
     ]
 
 
@@ -262,6 +268,47 @@ def _expanded_sum(readout, per_row=1):
 def _parenthesised(value):
     text = fmt(value)
     return f"({text})" if text.startswith("-") else text
+
+
+def drag_data(state, lang="en"):
+    """What the draggable logit bars (ui/drag_logits) draw: the logits, the target distribution y from
+    core (so the browser never re-derives class / soft / smoothed targets), T, the axis, the class
+    labels and colours of the figures, and the words in `lang`. The browser computes from these only
+    p = softmax(z / T), L = -sum_k y_k log p_k and (p - y) / T while a bar is dragged."""
+    true_class = None if state.target_kind == "soft" else state.true_class
+    num_classes = state.num_classes
+    return {
+        "logits": [float(z) for z in state.logits],
+        "target": [float(y) for y in target_distribution(state)],
+        "temperature": float(state.temperature),
+        "range": list(LOGIT_RANGE),
+        "step": LOGIT_STEP,
+        "labels": figures.class_labels(num_classes, true_class, lang),
+        "trueClass": true_class,
+        "colours": [figures.PALETTE[k % len(figures.PALETTE)] for k in range(num_classes)],
+        "text": {
+            "group": text(lang, "pg.drag.group"),
+            "logits": text(lang, "pg.drag.logits"),
+            "probs": text(lang, "pg.drag.probs"),
+            "gradient": text(lang, "pg.drag.gradient"),
+            "loss": text(lang, "pg.loss"),
+            "sliderLabels": [text(lang, "pg.logit", index=k) for k in range(num_classes)],
+            "valueText": text(lang, "pg.drag.value_text", z="{z}", p="{p}"),  # the browser fills these in
+        },
+    }
+
+
+def values_from_drag(raw, num_classes):
+    """Control values for logits sent back by the drag bars, or {} when `raw` is not K finite numbers
+    (the browser is not trusted: a stale or broken message changes nothing)."""
+    if not isinstance(raw, list | tuple) or len(raw) != num_classes:
+        return {}
+    if not all(isinstance(z, int | float) and not isinstance(z, bool) for z in raw):
+        return {}
+    logits = np.asarray(raw, dtype=float)
+    if not np.all(np.isfinite(logits)):
+        return {}
+    return values_for_logits(logits)
 
 
 def _rounded_logits(values):

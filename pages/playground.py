@@ -8,6 +8,7 @@ from core import playground as pg
 from core.formatting import fmt
 from core.parsing import parse_vector
 from ui.charts import show_figure
+from ui.drag_logits import drag_logits
 from ui.frameworks import run_installed
 from ui.language import current_language, t
 from ui.url_state import current_values, publish, restore, set_values
@@ -46,6 +47,11 @@ def reset():
     st.session_state._pg_message = None
 
 
+def apply_drag(logits):
+    set_values(pg.values_from_drag(logits, st.session_state.pg_k))
+    st.session_state._pg_message = None
+
+
 def randomise():
     rng = np.random.default_rng()
     set_values(pg.values_for_logits(pg.random_logits(rng, st.session_state.pg_k)))
@@ -55,12 +61,24 @@ def randomise():
 # Controls
 
 
-def controls():
+def controls(state, lang):
     st.subheader(t("pg.controls"))
     st.slider(t("pg.num_classes"), *pg.CLASS_RANGE, key="pg_k")
     num_classes = st.session_state.pg_k
-    for i in range(num_classes):
-        st.slider(t("pg.logit", index=i), *pg.LOGIT_RANGE, step=0.1, format="%.1f", key=f"pg_z{i}")
+    st.segmented_control(
+        t("pg.input"),
+        pg.INPUT_MODES,
+        key="pg_input",
+        format_func=lambda mode: t(f"pg.input.{mode}"),
+        required=True,
+    )
+    if st.session_state.pg_input == "drag":
+        st.caption(t("pg.drag.help"))
+        with st.container(key="pg_drag_box"):
+            drag_logits("pg_drag", pg.drag_data(state, lang), on_release=apply_drag)
+    else:
+        for i in range(num_classes):
+            st.slider(t("pg.logit", index=i), *pg.LOGIT_RANGE, step=0.1, format="%.1f", key=f"pg_z{i}")
     st.text_input(
         t("pg.paste"),
         key="pg_paste",
@@ -224,7 +242,7 @@ with view_column:
     charts(state, readout, lang)
     gradient_panel(state, readout, lang)
 with control_column:
-    controls()
+    controls(state, lang)
 descent_panel(state, lang)
 check_panel(state, readout)
 publish(SPECS)

@@ -1,5 +1,6 @@
 """The app through Streamlit's AppTest: every control changes the page to core's numbers."""
 
+import json
 import re
 from pathlib import Path
 
@@ -38,6 +39,40 @@ def app():
     return app
 
 
+@pytest.fixture
+def slider_app(app):
+    """The page with the per-logit sliders instead of the drag bars (the switch pg_input)."""
+    app.segmented_control(key="pg_input").set_value("sliders").run()
+    assert not app.exception
+    return app
+
+
+def logits_shown(app, count):
+    """The logits the page holds (the sliders' or the drag bars' values)."""
+    return [app.session_state[f"pg_z{i}"] for i in range(count)]
+
+
+def drag_bars(app):
+    """The drag bars' component element (AppTest sees its data, not its JavaScript)."""
+    components = app.get("bidi_component")
+    assert len(components) == 1
+    return components[0].proto
+
+
+def drag_bar_data(app):
+    return json.loads(drag_bars(app).json)
+
+
+def release_drag(app, logits):
+    """Run the page as after the browser let go of a drag bar: the component's "logits" trigger, sent
+    the way the frontend sends it (AppTest has no API for components v2 yet, hence the private calls)."""
+    states = app._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = f"$$STREAMLIT_INTERNAL_KEY_{drag_bars(app).id}__events"
+    trigger.json_trigger_value = json.dumps([{"event": "logits", "value": logits}])
+    return app._run(states)
+
+
 def test_default_page_is_the_playground_with_the_seed_numbers(app):
     assert app.title[0].value == STRINGS["en"]["pg.title"]
     assert shown_loss(app) == core_loss() == "0.4170"
@@ -46,16 +81,16 @@ def test_default_page_is_the_playground_with_the_seed_numbers(app):
 
 
 @pytest.mark.parametrize("index, value", [(0, 3.0), (1, -2.5), (2, 7.7)])
-def test_each_logit_slider_changes_the_loss_to_cores_value(app, index, value):
-    app.slider(key=f"pg_z{index}").set_value(value).run()
-    assert not app.exception
-    assert shown_loss(app) == core_loss(**{f"pg_z{index}": value})
+def test_each_logit_slider_changes_the_loss_to_cores_value(slider_app, index, value):
+    slider_app.slider(key=f"pg_z{index}").set_value(value).run()
+    assert not slider_app.exception
+    assert shown_loss(slider_app) == core_loss(**{f"pg_z{index}": value})
 
 
-def test_number_of_classes_adds_sliders_and_changes_the_loss(app):
-    app.slider(key="pg_k").set_value(5).run()
-    assert [s.key for s in app.slider if s.key.startswith("pg_z")] == [f"pg_z{i}" for i in range(5)]
-    assert shown_loss(app) == core_loss(pg_k=5)
+def test_number_of_classes_adds_sliders_and_changes_the_loss(slider_app):
+    slider_app.slider(key="pg_k").set_value(5).run()
+    assert [s.key for s in slider_app.slider if s.key.startswith("pg_z")] == [f"pg_z{i}" for i in range(5)]
+    assert shown_loss(slider_app) == core_loss(pg_k=5)
 
 
 def test_true_class_temperature_smoothing_and_soft_labels(app):
@@ -74,12 +109,12 @@ def test_true_class_temperature_smoothing_and_soft_labels(app):
 
 def test_paste_sets_the_logits_and_a_bad_paste_keeps_them(app):
     app.text_input(key="pg_paste").input("tensor([0.5, 2.0, 0.3, -1.0])").run()
-    assert [app.slider(key=f"pg_z{i}").value for i in range(4)] == [0.5, 2.0, 0.3, -1.0]
+    assert logits_shown(app, 4) == [0.5, 2.0, 0.3, -1.0]
     assert shown_loss(app) == core_loss(pg_k=4, pg_z0=0.5, pg_z1=2.0, pg_z2=0.3, pg_z3=-1.0)
     app.text_input(key="pg_paste").input("[1, 2, abc]").run()
     assert not app.exception
     assert "abc" in app.error[0].value
-    assert app.slider(key="pg_z0").value == 0.5
+    assert logits_shown(app, 1) == [0.5]
 
 
 def test_one_step_lowers_the_loss_and_reset_restores_the_seed(app):
@@ -89,10 +124,62 @@ def test_one_step_lowers_the_loss_and_reset_restores_the_seed(app):
     assert shown_loss(app) == fmt(after) == core_loss(**values)
     assert fmt(before) in app.info[0].value and fmt(after) in app.info[0].value
     app.button(key="pg_random_button").click().run()
-    random_logits = {f"pg_z{i}": app.slider(key=f"pg_z{i}").value for i in range(3)}
+    random_logits = {f"pg_z{i}": z for i, z in enumerate(logits_shown(app, 3))}
     assert shown_loss(app) == core_loss(**random_logits)
     app.button(key="pg_reset_button").click().run()
     assert shown_loss(app) == "0.4170"
+
+
+def test_drag_bars_are_the_default_and_draw_the_url_state():
+    app = run_app(pg_k="4", pg_z0="3.5", pg_z3="-2", pg_class="3", pg_t="2")
+    assert not app.exception
+    assert not [s for s in app.slider if s.key.startswith("pg_z")]  # the sliders sit behind the switch
+    data = drag_bar_data(app)
+    state = playground.state_from_values(
+        {s.key: s.default for s in playground.url_specs()}
+        | {"pg_k": 4, "pg_z0": 3.5, "pg_z3": -2.0, "pg_class": 3, "pg_t": 2.0}
+    )
+    assert data == playground.drag_data(state, "en")
+    assert data["logits"] == [3.5, 1.0, 0.1, -2.0]
+    assert data["labels"][3] == "★3"
+
+
+def test_a_released_drag_sets_the_loss_and_the_url_and_a_link_reopens_it(app):
+    release_drag(app, [2.0, 4.2, 0.1])
+    assert not app.exception
+    assert shown_loss(app) == core_loss(pg_z1=4.2)
+    assert app.query_params["pg_z1"] == "4.2"
+    assert drag_bar_data(app)["logits"] == [2.0, 4.2, 0.1]
+    reopened = run_app(**dict(app.query_params.items()))
+    assert drag_bar_data(reopened)["logits"] == [2.0, 4.2, 0.1]
+    assert shown_loss(reopened) == shown_loss(app)
+
+
+@pytest.mark.parametrize("sent", [[1.0, 2.0], ["1", 2.0, 3.0], [1.0, float("nan"), 0.0], None, {"a": 1}])
+def test_a_broken_drag_message_changes_nothing(app, sent):
+    release_drag(app, sent)
+    assert not app.exception
+    assert shown_loss(app) == "0.4170"
+
+
+def test_paste_random_reset_and_step_drive_the_drag_bars(app):
+    app.text_input(key="pg_paste").input("0.5, 2, 0.3, -1").run()
+    assert drag_bar_data(app)["logits"] == [0.5, 2.0, 0.3, -1.0]
+    app.button(key="pg_step_button").click().run()
+    assert drag_bar_data(app)["logits"] == logits_shown(app, 4)
+    app.button(key="pg_random_button").click().run()
+    assert drag_bar_data(app)["logits"] == logits_shown(app, 4)
+    app.button(key="pg_reset_button").click().run()
+    assert drag_bar_data(app)["logits"] == [2.0, 1.0, 0.1]
+
+
+def test_switching_to_sliders_keeps_the_logits_and_goes_in_the_url(app):
+    release_drag(app, [-3.0, 1.0, 0.1])
+    app.segmented_control(key="pg_input").set_value("sliders").run()
+    assert app.slider(key="pg_z0").value == -3.0
+    assert not app.get("bidi_component")
+    assert app.query_params["pg_input"] == "sliders"
+    assert run_app(pg_input="sliders").slider(key="pg_z0").value == 2.0
 
 
 def test_url_parameters_reproduce_a_state():

@@ -202,3 +202,34 @@ def test_generated_torch_snippet_runs_and_prints_the_pages_numbers(state):
     assert f"loss = {readout.loss:.4f}" in output
     printed_gradient = re.search(r"gradient = \[(.*)\]", output).group(1)
     np.testing.assert_allclose([float(g) for g in printed_gradient.split(",")], readout.gradient, atol=6e-5)
+
+
+def test_drag_data_carries_cores_target_and_the_figures_labels_and_colours():
+    state = playground.PlaygroundState(
+        logits=(1.0, -2.0, 0.5, 3.0), target_kind="smoothed", true_class=2, smoothing=0.2, temperature=0.5
+    )
+    data = playground.drag_data(state, "zh")
+    np.testing.assert_allclose(data["target"], playground.target_distribution(state))
+    assert data["logits"] == [1.0, -2.0, 0.5, 3.0] and data["temperature"] == 0.5
+    assert data["labels"] == figures.class_labels(4, 2, "zh") and data["trueClass"] == 2
+    assert data["colours"] == figures.PALETTE[:4]
+    assert data["text"]["valueText"] == "{z},概率 {p}"
+    soft = playground.drag_data(playground.PlaygroundState(target_kind="soft", soft_weights=(1, 1, 2)))
+    assert soft["trueClass"] is None and "★" not in "".join(soft["labels"])
+
+
+@pytest.mark.parametrize(
+    "sent, expected",
+    [
+        ([2.04, -11.0, 0.1], {"pg_k": 3, "pg_z0": 2.0, "pg_z1": -10.0, "pg_z2": 0.1}),
+        ([1, 2, 3], {"pg_k": 3, "pg_z0": 1.0, "pg_z1": 2.0, "pg_z2": 3.0}),
+        ([1.0, 2.0], {}),  # a stale message from before K changed
+        ([1.0, True, 0.0], {}),
+        ([1.0, "2", 0.0], {}),
+        ([1.0, float("inf"), 0.0], {}),
+        (None, {}),
+        ("1, 2, 3", {}),
+    ],
+)
+def test_values_from_drag_rounds_and_clips_and_refuses_anything_else(sent, expected):
+    assert playground.values_from_drag(sent, 3) == expected

@@ -50,6 +50,16 @@ EN = {
     "pg.step_result": "One step with learning rate {lr}: loss {before} → {after}.",
     "pg.path_caption": "Loss and probabilities over {steps} steps of gradient descent with learning rate {lr}.",
     "pg.clipped": "Logits are kept within −10…10, the sliders' range.",
+    # Playground: the draggable logit bars
+    "pg.input": "Set the logits with",
+    "pg.input.drag": "Drag bars",
+    "pg.input.sliders": "Sliders",
+    "pg.drag.help": "Drag a bar up or down (or focus it and use the arrow keys, Page Up/Down, Home/End): the probabilities follow as you drag; the page recomputes when you let go.",
+    "pg.drag.group": "Logits and softmax, drag a logit bar to change it",
+    "pg.drag.logits": "Logits z, drag a bar",
+    "pg.drag.probs": "Softmax p and target y (—)",
+    "pg.drag.gradient": "dL/dz",
+    "pg.drag.value_text": "{z}, probability {p}",
 }
 
 ZH = {
@@ -96,4 +106,13 @@ ZH = {
     "pg.step_result": "学习率 {lr} 走一步:损失 {before} → {after}。",
     "pg.path_caption": "学习率 {lr} 下梯度下降 {steps} 步的损失与概率。",
     "pg.clipped": "logits 保持在滑块范围 −10…10 之内。",
+    "pg.input": "设定 logits 的方式",
+    "pg.input.drag": "拖动柱条",
+    "pg.input.sliders": "滑块",
+    "pg.drag.help": "上下拖动柱条(或聚焦后用方向键、Page Up/Down、Home/End):拖动时概率随之变化;松开后页面重新计算。",
+    "pg.drag.group": "Logits 与 softmax,拖动 logit 柱条来改变它",
+    "pg.drag.logits": "Logits z,拖动柱条",
+    "pg.drag.probs": "Softmax 概率 p 与目标 y(—)",
+    "pg.drag.gradient": "dL/dz",
+    "pg.drag.value_text": "{z},概率 {p}",
 }

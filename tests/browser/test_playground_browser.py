@@ -1,9 +1,11 @@
 """The playground page in a real Chromium against `streamlit run app.py`.
 
 Contract (built by pages/playground.py): the default page at `/`, titled "Playground" ("交互演练" with
-?lang=zh); one slider per logit with keys pg_z0..pg_z{K-1} (default logits 2.0, 1.0, 0.1, step 0.1); the
-loss metric in .st-key-pg_loss; Plotly charts in .st-key-pg_probs / pg_logits / pg_grad; URL state
-(?pg_z0=3.5), and bad URL values open the defaults with a notice in .st-key-pg_notice.
+?lang=zh); the logits as drag bars (role=slider in .st-key-pg_drag_box, tests/browser/test_drag_browser.py
+drives them) or, with ?pg_input=sliders, one slider per logit with keys pg_z0..pg_z{K-1} (default logits
+2.0, 1.0, 0.1, step 0.1); the loss metric in .st-key-pg_loss; Plotly charts in .st-key-pg_probs /
+pg_logits / pg_grad; URL state (?pg_z0=3.5), and bad URL values open the defaults with a notice in
+.st-key-pg_notice.
 """
 
 from __future__ import annotations
@@ -51,6 +53,14 @@ def slider_value(page, key: str) -> float:
     return float(thumb.evaluate("(el) => el.value ?? el.getAttribute('aria-valuenow')"))
 
 
+def drag_bar_values(page) -> list[float]:
+    """The logits the drag bars show (their aria-valuenow), in class order."""
+    bars = page.locator(".st-key-pg_drag_box").get_by_role("slider")
+    expect(bars.first).to_be_visible()
+    values = bars.evaluate_all("(els) => els.map((el) => el.getAttribute('aria-valuenow'))")
+    return [float(value) for value in values]
+
+
 def assert_nav_lists(page, title: str) -> None:
     nav = page.locator(NAV)
     if nav.count() == 0:
@@ -94,15 +104,14 @@ def test_default_page_is_the_playground(page):
     open_page(page, "/")
     assert_no_exception(page)
     expect(page.locator(LOSS)).to_have_text(DEFAULT_LOSS_TEXT)
-    assert [slider_value(page, f"pg_z{i}") for i in range(3)] == pytest.approx([2.0, 1.0, 0.1])
-    expect(page.locator(".st-key-pg_z3")).to_have_count(0)
+    assert drag_bar_values(page) == pytest.approx([2.0, 1.0, 0.1])
     for key in ("pg_probs", "pg_logits", "pg_grad"):
         expect(page.locator(f".st-key-{key} [data-testid=stPlotlyChart]")).to_have_count(1)
     assert_nav_lists(page, "Playground")
 
 
 def test_arrow_right_on_a_logit_updates_loss_and_probability_chart(page):
-    open_page(page, "/")
+    open_page(page, "/?pg_input=sliders")
     wait_charts(page)
     loss = page.locator(LOSS)
     expect(loss).to_be_visible()
@@ -134,7 +143,7 @@ def test_chinese_title(page):
 
 def test_url_sets_first_logit(page):
     open_page(page, "/?pg_z0=3.5")
-    assert slider_value(page, "pg_z0") == pytest.approx(3.5)
+    assert drag_bar_values(page) == pytest.approx([3.5, 1.0, 0.1])
     expect(page.locator(LOSS)).not_to_have_text(DEFAULT_LOSS_TEXT)
     assert_no_exception(page)
 
@@ -145,8 +154,14 @@ def test_hostile_url_opens_defaults_with_a_notice(page):
     expect(page.locator(NOTICE)).to_be_visible()
     expect(page.locator(NOTICE)).not_to_have_text("")
     expect(page.locator(LOSS)).to_have_text(DEFAULT_LOSS_TEXT)
-    assert [slider_value(page, f"pg_z{i}") for i in range(3)] == pytest.approx([2.0, 1.0, 0.1])
+    assert drag_bar_values(page) == pytest.approx([2.0, 1.0, 0.1])
+
+
+def test_sliders_from_the_url_show_the_url_logits(page):
+    open_page(page, "/?pg_input=sliders&pg_z1=-4")
+    assert [slider_value(page, f"pg_z{i}") for i in range(3)] == pytest.approx([2.0, -4.0, 0.1])
     expect(page.locator(".st-key-pg_z3")).to_have_count(0)
+    expect(page.locator(".st-key-pg_drag_box")).to_have_count(0)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -1,0 +1,206 @@
+"""Benchmark the playground's drag bars in headless Chromium, against the floor app's slider.
+
+Run from the repository root:  python bench/bench_drag.py [--drags 5] [--moves 60] [--presses 20]
+
+Per scripted drag (one bar, --moves pointer moves about one frame apart, then release), measured in
+the page by the component itself (ui/drag_logits/drag_logits.js keeps the numbers in `stats`):
+- redraws of the preview before the pointer is released (target: one per move, >= 30 per second);
+- move -> redrawn: ms from a pointer move's event time to the end of the redraw of the bars, the
+  softmax and the numbers in the next animation frame (target: median < 16 ms);
+- release -> page: ms from pointerup to the page's core-computed loss metric showing the new value
+  (the same in-page clock as bench/bench_playground.py), compared with the floor app's key press on
+  its slider -> loss text (target: <= 1.3x the floor). Key presses on a drag bar, and on the same
+  page's sliders (?pg_input=sliders), are timed the same way: the rerun of the page is the same.
+Figures are printed, never asserted. Servers and the browser are stopped even on error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_playground import (  # noqa: E402
+    _ARM_JS,
+    APPS,
+    LOSS,
+    PATHS,
+    PROBS,
+    measure_presses,
+    open_first_page,
+    percentile,
+)
+from st_harness import (  # noqa: E402
+    CHROMIUM,
+    ConsoleRecorder,
+    StreamlitServer,
+    launch_chromium,
+    sigterm_as_exit,
+    wait_idle,
+)
+
+BAR = ".st-key-pg_drag_box .dl-track"
+TARGETS = {"move_to_drawn_ms": 16.0, "redraws_per_s": 30.0, "release_vs_floor": 1.3}
+STATS_JS = "(el) => JSON.parse(JSON.stringify(el.getRootNode().querySelector('.dl').dragLogits.stats))"
+# Pointer moves on the held bar at a steady rate, as a hand gives them: one pointermove event each
+# `interval` ms (from a timer, so not aligned with animation frames), with the pointer id of the press.
+_MOVES_JS = """
+(el, [ys, interval]) => new Promise((resolve) => {
+  const pointerId = el.getRootNode().querySelector('.dl').dragLogits.dragging.pointerId;
+  const box = el.getBoundingClientRect();
+  const clientX = box.left + box.width / 2;
+  let index = 0;
+  const next = () => {
+    if (index === ys.length) {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+      return;
+    }
+    el.dispatchEvent(new PointerEvent('pointermove', {
+      pointerId, pointerType: 'mouse', isPrimary: true, buttons: 1, clientX, clientY: ys[index],
+      bubbles: true, composed: true,
+    }));
+    index += 1;
+    setTimeout(next, interval);
+  };
+  next();
+})
+"""
+
+
+def bar_point(page, value: float, index: int = 0) -> tuple[float, float]:
+    box = page.locator(BAR).nth(index).bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + (10.0 - value) / 20.0 * box["height"]
+
+
+def one_drag(page, moves: int, start: float, end: float, rate_hz: float) -> dict:
+    """Press bar 0 at `start` (a real mouse), move it to `end` in `moves` pointer moves at `rate_hz`,
+    release it (the real mouse again); the component's own figures for the moves before release."""
+    bar = page.locator(BAR).first
+    page.mouse.move(*bar_point(page, start))
+    page.mouse.down()
+    down = bar.evaluate(STATS_JS)  # the press itself moves the bar too: not counted as a move
+    ys = [bar_point(page, start + (end - start) * step / moves)[1] for step in range(1, moves + 1)]
+    bar.evaluate(_MOVES_JS, [ys, 1000 / rate_hz])
+    held = bar.evaluate(STATS_JS)
+    page.evaluate(_ARM_JS, [LOSS, PROBS, 15_000, "pointerup"])
+    page.mouse.up()
+    release = page.evaluate("window.__benchResult")
+    wait_idle(page)
+    redraws = held["redraws"] - down["redraws"]  # the lists keep the newest entries last
+    drawn_at = held["drawnAt"][-redraws:] if redraws else []
+    span_s = (drawn_at[-1] - drawn_at[0]) / 1000 if len(drawn_at) > 1 else 0.0
+    return {
+        "moves": held["moves"] - down["moves"],
+        "redraws": redraws,
+        "redraws_per_s": (len(drawn_at) - 1) / span_s if span_s > 0 else float("nan"),
+        "move_to_drawn_ms": held["moveToDrawnMs"][-redraws:] if redraws else [],
+        "redraw_ms": held["redrawMs"][-redraws:] if redraws else [],
+        "release_ms": release["loss"],
+        "release_why": release["why"],
+    }
+
+
+def run(args) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results = {"drags": [], "floor_key_ms": [], "bar_key_ms": [], "slider_key_ms": [], "problems": []}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            with StreamlitServer(APPS["floor"]) as server:
+                page, context, _ = open_first_page(browser, server)
+                try:
+                    results["floor_key_ms"], _ = measure_presses(page, args.presses, args.warmup)
+                finally:
+                    context.close()
+            floor_ms = statistics.median(results["floor_key_ms"])
+            print(f"  floor: {args.presses} key presses, median {floor_ms:.0f} ms", flush=True)
+            with StreamlitServer(APPS["app"]) as server:
+                page, context, _ = open_first_page(browser, server)
+                console = ConsoleRecorder(page)
+                try:
+                    for index in range(args.drags):
+                        start, end = (-5.0, 3.0) if index % 2 == 0 else (3.0, -5.0)
+                        drag = one_drag(page, args.moves, start, end, args.rate)
+                        results["drags"].append(drag)
+                        print(
+                            f"  drag {index + 1}: {drag['redraws']} redraws for {drag['moves']} moves "
+                            f"({drag['redraws_per_s']:.0f}/s), move -> drawn median "
+                            f"{statistics.median(drag['move_to_drawn_ms']):.1f} ms, release -> loss "
+                            f"{drag['release_ms']:.0f} ms",
+                            flush=True,
+                        )
+                    results["bar_key_ms"], _ = measure_presses(page, args.presses, args.warmup, BAR)
+                finally:
+                    context.close()
+                results["problems"] = [str(p) for p in console.problems]
+                # The same page with its sliders: what a rerun of this page costs, drag bars or not.
+                page, context, _ = open_first_page(browser, server, path=PATHS["app"])
+                try:
+                    results["slider_key_ms"], _ = measure_presses(page, args.presses, args.warmup)
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return results
+
+
+def report(results: dict) -> None:
+    drags = results["drags"]
+    moves = sum(d["moves"] for d in drags)
+    redraws = sum(d["redraws"] for d in drags)
+    move_ms = [ms for d in drags for ms in d["move_to_drawn_ms"]]
+    redraw_ms = [ms for d in drags for ms in d["redraw_ms"]]
+    rates = [d["redraws_per_s"] for d in drags]
+    release = [d["release_ms"] for d in drags if d["release_ms"] is not None]
+    floor = statistics.median(results["floor_key_ms"])
+    rows = [
+        ("preview redraws before release / moves", f"{redraws} / {moves}", "one per move"),
+        ("preview redraws per second of drag, median", f"{statistics.median(rates):.0f}", ">= 30"),
+        ("move -> softmax redrawn, median", f"{statistics.median(move_ms):.1f} ms", "< 16 ms"),
+        ("move -> softmax redrawn, p90", f"{percentile(move_ms, 0.9):.1f} ms", ""),
+        ("redraw itself (JS), median", f"{statistics.median(redraw_ms):.2f} ms", ""),
+        ("release -> page loss (core), median", f"{statistics.median(release):.0f} ms", ""),
+        ("floor app: key -> loss, median", f"{floor:.0f} ms", ""),
+        ("release / floor", f"{statistics.median(release) / floor:.2f}x", "<= 1.3x"),
+        ("key on a drag bar -> page loss, median", f"{statistics.median(results['bar_key_ms']):.0f} ms", ""),
+        ("key on a drag bar / floor", f"{statistics.median(results['bar_key_ms']) / floor:.2f}x", "<= 1.3x"),
+        (
+            "same page, key on a slider -> loss, median",
+            f"{statistics.median(results['slider_key_ms']):.0f} ms",
+            "",
+        ),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    print()
+    for row in rows:
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
+    failed = [d for d in drags if d["release_why"] != "ok"]
+    if failed:
+        print(f"{len(failed)} release(s) saw no loss change within 15 s")
+    for problem in results["problems"]:
+        print(f"console: {problem}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--drags", type=int, default=5, help="scripted drags of one bar")
+    parser.add_argument("--moves", type=int, default=60, help="pointer moves per drag")
+    parser.add_argument("--rate", type=float, default=60.0, help="pointer moves per second of drag")
+    parser.add_argument("--presses", type=int, default=20, help="key presses on the floor slider and a bar")
+    parser.add_argument("--warmup", type=int, default=2, help="key presses before measuring")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.is_file():
+        sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")
+    with sigterm_as_exit():
+        results = run(args)
+    report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
