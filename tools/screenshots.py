@@ -28,6 +28,7 @@ from st_harness import (  # noqa: E402
     wait_idle,
 )
 
+IDLE_TIMEOUT_MS = 90_000  # a documentation build may run on a busy machine: wait longer than the tests
 MAX_SLUG = 48  # longer query strings are shortened to a slug and a hash (file names have a limit)
 _TEST_ID = re.compile(r"[A-Za-z][\w-]*")
 
@@ -153,8 +154,8 @@ def capture(tab, width, height=900, element=None) -> tuple[bytes, tuple[int, int
     """(PNG, (width, height) in CSS pixels) of an opened page once idle: the whole page, its viewport
     `width` wide and as tall as the content (at least `height`), or the first element that matches
     `element` (see element_selector)."""
-    wait_idle(tab)
-    fit_viewport(tab, width, height)
+    wait_idle(tab, IDLE_TIMEOUT_MS)
+    fit_viewport(tab, width, height, timeout_ms=IDLE_TIMEOUT_MS)
     if element is None:
         size = tab.viewport_size
         return tab.screenshot(), (size["width"], size["height"])

@@ -313,12 +313,14 @@ def horizontal_overflow(page) -> dict[str, tuple[int, int]]:
     return {name: (int(a), int(b)) for name, (a, b) in found.items()}
 
 
-def fit_viewport(page, width: int, height: int = 900, max_height: int = 6000) -> None:
+def fit_viewport(
+    page, width: int, height: int = 900, max_height: int = 6000, timeout_ms: float = 30_000
+) -> None:
     """Make the viewport `width` wide and as tall as the content (NOTES.md: Streamlit scrolls inside its
     own container, so full_page would cut it), up to `max_height`; wait until idle and charts drawn."""
     page.set_viewport_size({"width": width, "height": height})
-    wait_idle(page)
-    wait_charts(page)
+    wait_idle(page, timeout_ms)
+    wait_charts(page, timeout_ms)
     content = page.evaluate(
         """(mainSel) => {
           const main = document.querySelector(mainSel);
@@ -329,8 +331,8 @@ def fit_viewport(page, width: int, height: int = 900, max_height: int = 6000) ->
     tall = min(max(height, int(content)), max_height)
     if tall != height:
         page.set_viewport_size({"width": width, "height": tall})
-        wait_idle(page)
-        wait_charts(page)
+        wait_idle(page, timeout_ms)
+        wait_charts(page, timeout_ms)
 
 
 def screenshot(page, path: str | Path, width: int, height: int = 900, max_height: int = 6000) -> Path:
