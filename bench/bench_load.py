@@ -198,8 +198,9 @@ class Bench:
         locustfile.close_all_sessions()
         summarise(level, recorder.samples)
         if level.slider_changes:
-            # All the server's work (opens and checks too) per slider change: the cost of a student's
-            # minute does not depend on how busy the rest of the machine is, unlike the latencies.
+            # All the server's work (opens and checks too) per slider change. Less sensitive to the rest
+            # of the machine than the latencies, but not immune: when the server is starved of CPU,
+            # few changes happen and the opens dominate (seen here: 70-85 ms at 10 students, more above).
             level.cpu_ms_per_change = 1000 * cpu_used / level.slider_changes
         return level
 
