@@ -368,6 +368,11 @@ class Bridge:
     bce: float
     cross_entropy: float
 
+    @property
+    def difference(self):
+        """|BCE - CE|: float32 rounding only."""
+        return abs(self.bce - self.cross_entropy)
+
 
 def bridge(z, y):
     """Both sides of the bridge at (z, y), float32. Why: softmax([0, z]) = [1 - sigmoid(z), sigmoid(z)]."""

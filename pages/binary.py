@@ -7,7 +7,7 @@ from core import binary as bn
 from core import binary_check, binary_figures, figures
 from core.batch import MAX_PROBLEMS, BatchInputError
 from core.batch_check import agrees
-from core.formatting import fmt, fmt_signed, fmt_vector
+from core.formatting import fmt, fmt_vector
 from ui.frameworks import check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
@@ -258,7 +258,7 @@ def mistake_panel():
     )
     st.write(t("bin.mistake.written" if written else "bin.mistake.intended"))
     with st.container(key="bin_mistake_loss"):
-        st.metric(t("bin.mistake.loss"), fmt(shown), delta=fmt_signed(shown - other), delta_color="off")
+        st.metric(t("bin.mistake.loss"), fmt(shown))
         st.caption(t("bin.mistake.other", value=fmt(other)))
     call = "nn.BCEWithLogitsLoss()" if written else "nn.BCELoss()"
     st.code(
@@ -294,7 +294,7 @@ def bridge_panel(readout):
     with st.container(horizontal=True, wrap=True, gap="medium", key="bin_bridge"):
         st.metric(t("bin.bridge.bce"), fmt(bridge.bce), width="content")
         st.metric(t("bin.bridge.ce"), fmt(bridge.cross_entropy), width="content")
-    diff = f"{abs(bridge.bce - bridge.cross_entropy):.1e}"
+    diff = f"{bridge.difference:.1e}"
     st.caption(t("bin.bridge.now", z=fmt(bridge.z, 2), y=fmt(bridge.y, 2), diff=diff))
     pair = bn.seed_pair()
     with st.container(key="bin_seed_pair"):
