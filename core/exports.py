@@ -6,16 +6,30 @@ A state is the page's query string exactly as the app writes it in the address b
 is one line in PAGES (its key is the page's url path, as in app.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from core import batch, playground
+from core import batch, binary, binary_figures, frameworks, gradient_figures, gradient_lesson, playground
 from core.i18n import LANGUAGES
 from core.url_params import read_params
 
+
+@dataclass(frozen=True)
+class Page:
+    """What the exporter needs of a page: its URL parameters, its figures, and its cross-check."""
+
+    url_specs: Callable
+    page_figures: Callable
+    inconsistent_values: Callable | None = None  # values -> keys whose values do not fit together
+
+
 PAGES = {
-    "playground": playground,
-    "batch": batch,
+    "playground": Page(playground.url_specs, playground.page_figures, playground.inconsistent_values),
+    "batch": Page(batch.url_specs, batch.page_figures, batch.inconsistent_values),
+    "binary": Page(binary.url_specs, binary_figures.page_figures, binary.inconsistent_values),
+    "gradient": Page(gradient_lesson.url_specs, gradient_figures.page_figures),
+    "frameworks": Page(frameworks.url_specs, frameworks.page_figures, frameworks.inconsistent_values),
 }
 LANG_KEY = "lang"  # the app's language parameter (ui.language), allowed on every page
 
@@ -32,7 +46,7 @@ class PageState:
 
 
 def page_module(page):
-    """The core module of a page, by its url path (StateError if there is none)."""
+    """The Page entry of a page, by its url path (StateError if there is none)."""
     try:
         return PAGES[page.strip("/")]
     except KeyError:
@@ -52,9 +66,8 @@ def read_state(page, query):
     if lang is not None and lang not in LANGUAGES:
         refused.append(LANG_KEY)
     values = {spec.key: spec.default for spec in specs} | valid
-    check = getattr(module, "inconsistent_values", None)
-    if check is not None and not refused:
-        refused += [key for key in check(values) if key not in refused]
+    if module.inconsistent_values is not None and not refused:
+        refused += [key for key in module.inconsistent_values(values) if key not in refused]
     unknown = sorted(raw.keys() - {spec.key for spec in specs} - {LANG_KEY})
     problems = [f"refused {key}={raw.get(key, '')!r}" for key in refused]
     problems += [f"unknown parameter {key!r}" for key in unknown]
