@@ -16,7 +16,7 @@ from ui.charts import show_figure
 from ui.frameworks import run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
-from ui.url_state import current_values, publish, restore, set_values
+from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = bt.url_specs()
 
@@ -430,9 +430,7 @@ lang = current_language()
 refused = restore("batch", SPECS, extra_check=bt.inconsistent_values)
 st.title(t("bt.title"))
 st.write(t("bt.intro"))
-if refused:
-    with st.container(key="bt_notice"):
-        st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+refused_notice(refused, "bt_notice")
 
 headline = st.container()  # filled once the batch is read: the loss stays in view on a phone
 control_column, view_column = st.columns([5, 7], gap="large")

@@ -11,7 +11,7 @@ from core.formatting import fmt, fmt_vector
 from ui.frameworks import check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
-from ui.url_state import current_values, publish, restore, set_values
+from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = bn.url_specs()
 DEFAULTS = {spec.key: spec.default for spec in SPECS}
@@ -343,9 +343,7 @@ refused = restore("binary", SPECS, extra_check=bn.inconsistent_values)
 link_prediction()
 st.title(t("bin.title"))
 st.write(t("bin.intro"))
-if refused:
-    with st.container(key="bin_notice"):
-        st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+refused_notice(refused, "bin_notice")
 
 state = bn.state_from_values(values())
 readout = bn.evaluate(state)

@@ -12,7 +12,7 @@ from core.formatting import fmt, fmt_signed, fmt_vector
 from ui.frameworks import run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
-from ui.url_state import current_values, publish, restore, set_values
+from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = fw.url_specs()
 
@@ -235,9 +235,7 @@ lang = current_language()
 refused = restore("frameworks", SPECS, extra_check=fw.inconsistent_values)
 st.title(t("fw.title"))
 st.write(t("fw.intro"))
-if refused:
-    with st.container(key="fw_notice"):
-        st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+refused_notice(refused, "fw_notice")
 state = fw.state_from_values(current_values(SPECS))
 cards = mk.all_mistakes(state)
 symptom_panel(cards)

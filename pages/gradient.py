@@ -10,7 +10,7 @@ from core import playground as pg
 from core.formatting import fmt, fmt_vector
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
-from ui.url_state import current_values, publish, restore, set_values
+from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = gl.url_specs()
 MAP_KEY = "gr_map"
@@ -192,9 +192,7 @@ lang = current_language()
 refused = restore("gradient", SPECS)
 st.title(t("gr.title"))
 st.write(t("gr.intro"))
-if refused:
-    with st.container(key="gr_notice"):
-        st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+refused_notice(refused, "gr_notice")
 
 values = current_values(SPECS)
 state = gl.state_from_values(values)

@@ -11,7 +11,7 @@ from ui.charts import show_figure
 from ui.drag_logits import drag_logits
 from ui.frameworks import run_installed
 from ui.language import current_language, t
-from ui.url_state import current_values, publish, restore, set_values
+from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = pg.url_specs()
 DEFAULTS = {spec.key: spec.default for spec in SPECS}
@@ -226,9 +226,7 @@ lang = current_language()
 refused = restore("playground", SPECS, extra_check=pg.inconsistent_values)
 st.title(t("pg.title"))
 st.write(t("pg.intro"))
-if refused:
-    with st.container(key="pg_notice"):
-        st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+refused_notice(refused, "pg_notice")
 
 control_column, view_column = st.columns([1, 2], gap="large")
 state = pg.state_from_values(current_values(SPECS))

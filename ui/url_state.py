@@ -10,7 +10,7 @@ Widgets are created with `key=` only (no `value=`): session state is their singl
 import streamlit as st
 
 from core.url_params import encode_params, read_params
-from ui.language import language_param
+from ui.language import language_param, t
 
 
 def restore(page, specs, extra_check=None):
@@ -50,3 +50,10 @@ def publish(specs):
 def set_values(values):
     """Set control values from a callback (widgets cannot be changed after they are drawn in a run)."""
     st.session_state.update(values)
+
+
+def refused_notice(refused, key):
+    """A short warning naming the link settings that were refused and reset to their defaults."""
+    if refused:
+        with st.container(key=key):
+            st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")

@@ -282,7 +282,7 @@ _CHARTS_READY_JS = """
 """
 
 
-def wait_idle(page, timeout_ms: float = 30_000, settle_ms: float = 250) -> None:
+def wait_idle(page, timeout_ms: float = 90_000, settle_ms: float = 250) -> None:
     """Wait until Streamlit is idle (NOTES.md) and has stayed idle for `settle_ms`.
 
     Idle: stApp CONNECTED, script notRunning, no stSkeleton left. The settle covers the moment right
