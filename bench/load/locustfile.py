@@ -57,6 +57,9 @@ class Student(User):
         if self.session is None:
             self._open()
             return
+        if not self.session.sliders:  # a run that drew no slider: count it and start over, as a reload would
+            self._timed("slider", self._no_sliders)
+            return
         slider = self.rng.choice(list(self.session.sliders.values()))
         value = slider.random_value(self.rng)
         if self._timed("slider", lambda: self.session.set_slider(slider, value)) and not self.state_checked:
@@ -95,6 +98,9 @@ class Student(User):
     def replica(self):
         """The replica the balancer's affinity cookie names ("direct" without a balancer)."""
         return next((c.value for c in self.session.cookies if c.name == AFFINITY_COOKIE), "direct")
+
+    def _no_sliders(self):
+        raise SessionError(f"page {self.page!r}: the last run drew no slider")
 
     def _timed(self, name, step):
         """Run `step`, report it to Locust as a request named `name`; its result, or None on failure."""
