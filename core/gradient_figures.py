@@ -325,7 +325,8 @@ def page_figures(values, lang="en", theme="light"):
     state = gl.state_from_values(values)
     land = gl.landscape(state, values["gr_lr"], values["gr_steps"])
     sweep = gl.sweep(state)
-    jacobian = gl.softmax_jacobian(gl.pg.evaluate(state).probs)
+    probs = gl.pg.evaluate(state).probs
+    jacobian = gl.softmax_jacobian(probs)
     return {
         "landscape": PageFigure(
             landscape_figure(land, state.true_class, lang, theme),
@@ -337,7 +338,7 @@ def page_figures(values, lang="en", theme="light"):
         ),
         "jacobian": PageFigure(
             jacobian_figure(jacobian, lang, theme),
-            caption=text(lang, "gr.jacobian_caption"),
+            caption=text(lang, "gr.cap.jacobian", probs=fmt_vector(probs)),
             alt=jacobian_alt(jacobian, lang),
         ),
     }

@@ -112,6 +112,7 @@ EN = {
         "push on the true logit is {ce} for cross-entropy and {mse} for MSE."
     ),
     "gr.alt.jacobian": "Heat map of the 3 by 3 softmax Jacobian; its diagonal is {diagonal}.",
+    "gr.cap.jacobian": "The softmax Jacobian J = diag(p) − p pᵀ at p = {probs}: each row and column sums to 0.",
 }
 
 ZH = {
@@ -209,4 +210,5 @@ ZH = {
         "对真实 logit 的推动:交叉熵 {ce},MSE {mse}。"
     ),
     "gr.alt.jacobian": "3×3 softmax 雅可比矩阵的热力图;对角线为 {diagonal}。",
+    "gr.cap.jacobian": "p = {probs} 处的 softmax 雅可比矩阵 J = diag(p) − p pᵀ:每行、每列之和都为 0。",
 }
