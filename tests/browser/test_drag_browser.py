@@ -9,6 +9,8 @@ core's value for the released logits.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from playwright.sync_api import expect
@@ -41,6 +43,17 @@ def bar_values(page) -> list[float]:
     return [float(v) for v in page.locator(BARS).evaluate_all(_VALUES_JS)]
 
 
+def bar_values_when(page, condition, timeout_s=10.0):
+    """The bars' values once `condition(values)` holds (each move is drawn on the next animation
+    frame, so the last moves can lag a moment), or the last values seen after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    values = bar_values(page)
+    while not condition(values) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+        values = bar_values(page)
+    return values
+
+
 def core_readout(logits):
     """core's readout of the default state with these logits."""
     return playground.evaluate(playground.state_from_values(DEFAULTS | playground.values_for_logits(logits)))
@@ -66,7 +79,7 @@ def test_dragging_a_bar_moves_the_softmax_before_release_and_core_has_the_last_w
     page.mouse.down()
     for value in np.linspace(1.0, 6.0, 12):
         page.mouse.move(*point_for(page, 1, value))
-    held = bar_values(page)
+    held = bar_values_when(page, lambda values: abs(values[1] - 6.0) <= 0.11)
     expect(page.locator(PROB_TEXTS).first).not_to_have_text(probs_before[0])
     assert held[1] == pytest.approx(6.0, abs=0.11)
     # Not yet released: Python has not run, the page's loss is still the old one, the preview is new.
@@ -122,7 +135,7 @@ def test_touch_drag_at_390px_moves_the_bar_without_scrolling_the_page(chromium, 
         for value in np.linspace(2.0, -3.0, 10):
             touch("touchMove", point_for(page, 0, value))
         expect(page.locator(PROB_TEXTS).first).not_to_have_text(probs_before[0])
-        held = bar_values(page)
+        held = bar_values_when(page, lambda values: abs(values[0] + 3.0) <= 0.11)  # frames lag the moves
         assert held[0] == pytest.approx(-3.0, abs=0.11)
         expect(page.locator(LOSS)).to_have_text("0.4170")
         touch("touchEnd", None)
