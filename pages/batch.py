@@ -13,7 +13,7 @@ from core import batch as bt
 from core import batch_check, framework_check
 from core.formatting import fmt
 from ui.charts import show_figure
-from ui.frameworks import run_installed
+from ui.frameworks import check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -401,16 +401,7 @@ def check_panel(state, readout):
         )
         if not rows:
             return
-        table = {  # the long call last, so the numbers stay in view on a phone
-            t("check.framework"): [r.framework for r in rows],
-            t("check.loss"): [bt.fmt_value(r.loss) for r in rows],
-            t("bt.check.core"): [bt.fmt_value(r.core_loss) for r in rows],
-            t("check.loss_diff"): [f"{r.loss_diff:.1e}" for r in rows],
-            t("check.grad_diff"): [f"{r.gradient_diff:.1e}" for r in rows],
-            t("check.call"): [r.call for r in rows],
-        }
-        with st.container(key="bt_check_table"):
-            st.dataframe(table, hide_index=True, width="stretch")
+        check_table(rows, "bt_check_table", bt.fmt_value, t("bt.check.core"))
         tolerance = framework_check.TOLERANCE_TEXT
         st.write(t("bt.check.agree" if batch_check.agrees(rows) else "check.disagree", tolerance=tolerance))
 
