@@ -148,25 +148,33 @@ def loss_panel(state, readout):
 
 
 def charts(state, readout, lang):
+    """Sliders: logits beside probabilities, the gradient below. Drag bars: the bars in the control
+    column are the logits chart, so the view shows probabilities beside the gradient instead of the
+    same bars twice (and the page draws one Plotly chart fewer after each release)."""
     left, right = st.columns(2)
-    show_figure(pg.logits_page_figure(state, readout, lang), "pg_logits", left)
-    show_figure(pg.probability_page_figure(state, readout, lang), "pg_probs", right)
+    if st.session_state.pg_input == "drag":
+        show_figure(pg.probability_page_figure(state, readout, lang), "pg_probs", left)
+        show_figure(pg.gradient_page_figure(state, readout, lang), "pg_grad", right)
+    else:
+        show_figure(pg.logits_page_figure(state, readout, lang), "pg_logits", left)
+        show_figure(pg.probability_page_figure(state, readout, lang), "pg_probs", right)
+        show_figure(pg.gradient_page_figure(state, readout, lang), "pg_grad")
+    gradient_sentence(readout)
 
 
-def gradient_panel(state, readout, lang):
-    show_figure(pg.gradient_page_figure(state, readout, lang), "pg_grad")
+def gradient_sentence(readout):
     story = pg.gradient_story(readout)
     if story.at_minimum:
         st.write(t("pg.gradient_minimum"))
-    else:
-        st.write(
-            t(
-                "pg.gradient_story",
-                rising=story.rising_class,
-                falling=story.falling_class,
-                size=fmt(story.largest_step),
-            )
+        return
+    st.write(
+        t(
+            "pg.gradient_story",
+            rising=story.rising_class,
+            falling=story.falling_class,
+            size=fmt(story.largest_step),
         )
+    )
 
 
 @st.fragment
@@ -176,14 +184,18 @@ def descent_panel(state, lang):
     left.slider(t("pg.learning_rate"), 0.05, 10.0, step=0.05, key="pg_lr")
     right.slider(t("pg.steps"), 1, 100, key="pg_steps")
     # The path costs two charts on every change, so it is drawn only while this switch is on.
-    if not st.toggle(t("pg.run_steps"), key="pg_path"):
-        return
+    if st.toggle(t("pg.run_steps"), key="pg_path"):
+        descent_path(state, lang)
+    publish(SPECS)  # its own runs too: the learning rate, the steps and the switch are in the link
+
+
+def descent_path(state, lang):
     lr, steps = st.session_state.pg_lr, st.session_state.pg_steps
     path_loss, path_probs = pg.path_page_figures(state, lr, steps, lang)
     left, right = st.columns(2)
     show_figure(path_loss, "pg_path_loss", left)
     show_figure(path_probs, "pg_path_probs", right)
-    st.caption(t("pg.path_caption", steps=st.session_state.pg_steps, lr=fmt(st.session_state.pg_lr, 2)))
+    st.caption(t("pg.path_caption", steps=steps, lr=fmt(lr, 2)))
 
 
 @st.fragment
@@ -220,6 +232,27 @@ def show_comparison(results, readout):
     st.write(t("check.agree" if worst < 1e-5 else "check.disagree", tolerance=tolerance))
 
 
+@st.fragment
+def playground(lang):
+    """Everything that follows from the logits, target and temperature. A change of any of them reruns
+    only this fragment: not app.py's sidebar and navigation, not the page title."""
+    control_column, view_column = st.columns([1, 2], gap="large")
+    state = pg.state_from_values(current_values(SPECS))
+    readout = pg.evaluate(state)
+    # The readouts are sent before the controls: the browser draws elements in the order the script emits
+    # them, so the loss and the probabilities change first after a key press. The controls read their
+    # values from session state, so drawing them second changes nothing else.
+    with view_column:
+        message_box()
+        loss_panel(state, readout)
+        charts(state, readout, lang)
+    with control_column:
+        controls(state, lang)
+    descent_panel(state, lang)
+    check_panel(state, readout)
+    publish(SPECS)  # in the fragment: a fragment run must keep the address bar in step too
+
+
 # The page
 
 lang = current_language()
@@ -227,20 +260,4 @@ refused = restore("playground", SPECS, extra_check=pg.inconsistent_values)
 st.title(t("pg.title"))
 st.write(t("pg.intro"))
 refused_notice(refused, "pg_notice")
-
-control_column, view_column = st.columns([1, 2], gap="large")
-state = pg.state_from_values(current_values(SPECS))
-readout = pg.evaluate(state)
-# The readouts are sent before the controls: the browser draws elements in the order the script emits
-# them, so the loss and the probabilities change first after a key press. The controls read their
-# values from session state, so drawing them second changes nothing else.
-with view_column:
-    message_box()
-    loss_panel(state, readout)
-    charts(state, readout, lang)
-    gradient_panel(state, readout, lang)
-with control_column:
-    controls(state, lang)
-descent_panel(state, lang)
-check_panel(state, readout)
-publish(SPECS)
+playground(lang)

@@ -11,6 +11,7 @@ pg_logits / pg_grad; URL state (?pg_z0=3.5), and bad URL values open the default
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -105,8 +106,10 @@ def test_default_page_is_the_playground(page):
     assert_no_exception(page)
     expect(page.locator(LOSS)).to_have_text(DEFAULT_LOSS_TEXT)
     assert drag_bar_values(page) == pytest.approx([2.0, 1.0, 0.1])
-    for key in ("pg_probs", "pg_logits", "pg_grad"):
+    for key in ("pg_probs", "pg_grad"):
         expect(page.locator(f".st-key-{key} [data-testid=stPlotlyChart]")).to_have_count(1)
+    # The drag bars are the logits chart in this mode: the page does not draw the same bars twice.
+    expect(page.locator(".st-key-pg_logits")).to_have_count(0)
     assert_nav_lists(page, "Playground")
 
 
@@ -132,6 +135,19 @@ def test_arrow_right_on_a_logit_updates_loss_and_probability_chart(page):
     assert data_after != data_before, "probability chart data did not change after ArrowRight"
     traces = json.loads(data_after)
     assert traces, "probability chart has no traces"
+    for key in ("pg_logits", "pg_probs", "pg_grad"):
+        expect(page.locator(f".st-key-{key} [data-testid=stPlotlyChart]")).to_have_count(1)
+    # The key press reran only the playground's fragment; the address bar still follows it.
+    expect(page).to_have_url(re.compile(r"pg_z0=2\.1(&|$)"))
+    assert_no_exception(page)
+
+
+def test_learning_rate_goes_in_the_url(page):
+    open_page(page, "/?pg_input=sliders")
+    thumb = slider(page, "pg_lr")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"pg_lr=1\.05(&|$)"))
     assert_no_exception(page)
 
 
