@@ -200,7 +200,14 @@ def descent_path(state, lang):
 
 @st.fragment
 def check_panel(state, readout):
-    with st.expander(t("check.title"), icon=":material/fact_check:"):
+    panel = st.expander(
+        t("check.title"), icon=":material/fact_check:", key="pg_check_open", on_change="rerun"
+    )
+    # Built only while open: a closed panel sends nothing, so a key press does not redraw its snippet and
+    # the browser does not load the code highlighter (1.5 MB of JavaScript) before someone opens it.
+    if not panel.open:
+        return
+    with panel:
         if not st.toggle(t("check.open"), key="pg_check"):
             st.code(framework_check.torch_snippet(state), language="python")
             return

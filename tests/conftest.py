@@ -51,6 +51,7 @@ def pytest_configure(config):
 
     streamlit_config.set_option("client.showErrorDetails", "full")
 
+
 # Tolerances per dtype: (rtol, atol). atol is scaled by the magnitude of the compared values (at
 # least 1), so a loss of 1e4 from logits of 1e4 is held to rtol, not to a fixed atol.
 TOLERANCES = {

@@ -223,7 +223,16 @@ def test_chinese_page_renders_every_string_in_chinese():
     assert not re.search(r"\b(pg|fig|check|app)\.[a-z_]+\b", shown_text)  # no raw keys leaked
 
 
+def test_check_panel_is_built_only_when_opened(app):
+    assert not app.code and [toggle.key for toggle in app.toggle] == ["pg_path"]
+    app.session_state["pg_check_open"] = True  # what a click on the expander's label sets
+    app.run()
+    assert "torch.tensor([2.0, 1.0, 0.1]" in app.code[0].value
+
+
 def test_check_panel_runs_torch_and_keras_and_agrees(app):
+    app.session_state["pg_check_open"] = True
+    app.run()
     app.toggle(key="pg_check").set_value(True).run()
     assert not app.exception
     table = app.dataframe[0].value

@@ -151,6 +151,18 @@ def test_learning_rate_goes_in_the_url(page):
     assert_no_exception(page)
 
 
+def test_check_panel_opens_with_its_snippet_and_runs_torch(page):
+    open_page(page)
+    snippet = page.locator(".st-key-pg_check_open [data-testid=stCode]")
+    expect(snippet).to_have_count(0)  # closed: not built, not sent
+    page.get_by_text("Check with PyTorch and Keras").click()
+    expect(snippet).to_contain_text("torch.tensor([2.0, 1.0, 0.1]")
+    page.locator(".st-key-pg_check label").click()
+    expect(page.locator(".st-key-pg_check_open [data-testid=stDataFrame]")).to_be_visible(timeout=60_000)
+    wait_idle(page, timeout_ms=60_000)
+    assert_no_exception(page)
+
+
 def test_chinese_title(page):
     open_page(page, "/?lang=zh")
     assert_no_exception(page)
