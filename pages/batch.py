@@ -13,7 +13,7 @@ from core import batch as bt
 from core import batch_check, framework_check
 from core.formatting import fmt
 from ui.charts import show_figure
-from ui.frameworks import check_table, run_installed
+from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -383,7 +383,10 @@ def gradient_panel(state, readout, lang):
 
 @st.fragment
 def check_panel(state, readout):
-    with st.expander(t("bt.check.title"), icon=":material/fact_check:"):
+    panel = check_expander(t("bt.check.title"), "bt_check_open")
+    if panel is None:
+        return
+    with panel:
         sentence = bt.keras_sentence(state, readout)  # from core's Keras mirror: no import needed
         if sentence:
             key, params = sentence

@@ -8,7 +8,7 @@ from core import binary_check, binary_figures, figures
 from core.batch import MAX_PROBLEMS, BatchInputError
 from core.batch_check import agrees
 from core.formatting import fmt, fmt_vector
-from ui.frameworks import check_table, run_installed
+from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -312,7 +312,10 @@ def bridge_panel(readout):
 
 @st.fragment
 def check_panel(state, readout):
-    with st.expander(t("check.title"), icon=":material/fact_check:"):
+    panel = check_expander(t("check.title"), "bin_check_open")
+    if panel is None:
+        return
+    with panel:
         torch_tab, keras_tab = st.tabs(["PyTorch", "Keras 3"])
         torch_tab.caption(t("bin.check.snippet"))
         torch_tab.code(binary_check.torch_snippet(state), language="python")

@@ -9,7 +9,7 @@ from core import api_check, api_table, batch, figures, framework_check, framewor
 from core import frameworks as fw
 from core import mistakes as mk
 from core.formatting import fmt, fmt_signed, fmt_vector
-from ui.frameworks import run_installed
+from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -119,7 +119,10 @@ def api_panel(state):
 
 @st.fragment
 def check_panel(state, rows):
-    with st.expander(t("fw.check.title"), icon=":material/fact_check:"):
+    panel = check_expander(t("fw.check.title"), "fw_check_open")
+    if panel is None:
+        return
+    with panel:
         if not st.toggle(t("check.open"), key="fw_check"):
             st.caption(t("fw.check.closed"))
             return

@@ -9,7 +9,7 @@ from core.formatting import fmt
 from core.parsing import parse_vector
 from ui.charts import show_figure
 from ui.drag_logits import drag_logits
-from ui.frameworks import run_installed
+from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
@@ -200,12 +200,8 @@ def descent_path(state, lang):
 
 @st.fragment
 def check_panel(state, readout):
-    panel = st.expander(
-        t("check.title"), icon=":material/fact_check:", key="pg_check_open", on_change="rerun"
-    )
-    # Built only while open: a closed panel sends nothing, so a key press does not redraw its snippet and
-    # the browser does not load the code highlighter (1.5 MB of JavaScript) before someone opens it.
-    if not panel.open:
+    panel = check_expander(t("check.title"), "pg_check_open")
+    if panel is None:
         return
     with panel:
         if not st.toggle(t("check.open"), key="pg_check"):

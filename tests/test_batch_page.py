@@ -296,6 +296,8 @@ def test_every_row_ignored_shows_nan_and_why(app):
 
 def test_check_panel_runs_torch_and_keras_and_explains_keras_default(app):
     app.text_input(key="bt_weight_text").input("1, 1, 2").run()
+    app.session_state["bt_check_open"] = True  # the panel is built only while open
+    app.run()
     app.toggle(key="bt_check").set_value(True).run()
     assert not app.exception
     table = next(d.value for d in app.dataframe if STRINGS["en"]["bt.check.core"] in d.value.columns)

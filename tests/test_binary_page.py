@@ -214,6 +214,8 @@ def test_chinese_page_has_its_own_words_and_the_same_numbers():
 
 def test_check_panel_runs_torch_and_keras_and_agrees():
     app = open_page(bin_z="-3", bin_y="0.25", bin_pw="4", bin_ls="0.1")
+    app.session_state["bin_check_open"] = True  # the panel is built only while open
+    app.run()
     app.toggle(key="bin_check").set_value(True).run(timeout=120)
     assert not app.exception
     table = next(df.value for df in app.dataframe if EN["bin.check.core"] in df.value.columns)

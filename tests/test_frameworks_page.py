@@ -156,6 +156,8 @@ def test_big_logit_slider_moves_card_8():
 
 def test_check_panel_adds_live_values_that_agree():
     app = open_page()
+    app.session_state["fw_check_open"] = True  # the panel is built only while open
+    app.run()
     app.toggle(key="fw_check").set_value(True).run()
     assert not app.exception
     frame = next(d.value for d in app.dataframe if EN["fw.col.live"] in d.value.columns)

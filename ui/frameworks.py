@@ -1,9 +1,19 @@
-"""The 'check with PyTorch and Keras' panels' shared step: run each framework that is installed."""
+"""The 'check with PyTorch and Keras' panels' shared parts: the panel itself, running each framework that
+is installed, and the table of results."""
 
 import streamlit as st
 
 from core.framework_check import is_installed
 from ui.language import t
+
+
+def check_expander(label, key):
+    """The panel's expander, or None while it is closed: its content is built only when someone opens it.
+
+    A closed panel sends nothing, so a change elsewhere on the page does not redraw its snippets, and the
+    browser does not load the code highlighter (1.5 MB of JavaScript) until it is needed."""
+    panel = st.expander(label, icon=":material/fact_check:", key=key, on_change="rerun")
+    return panel if panel.open else None
 
 
 def run_installed(runners, *args):
