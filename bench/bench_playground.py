@@ -2,14 +2,15 @@
 
 Run from the repository root:  python bench/bench_playground.py [--presses 25] [--runs 3] [--json PATH]
 
-Both apps are started the same way (tests/browser/st_harness.py: `streamlit run`, its own port, the
-repository's .streamlit/config.toml) and, in one run, measured for:
+Three apps are started the same way (tests/browser/st_harness.py: `streamlit run`, its own port, the
+repository's .streamlit/config.toml) and, in one run, measured for the list below: the floor, the
+playground and, as a calibration point, bench/baseline_app.py (shared/NOTES.md's five-element app):
 - latency: ArrowRight on the pg_z0 slider -> (a) the pg_loss metric text changed, (b) the pg_probs
   chart's data changed (the chart redrawn). Timed in the page with performance.now() from the keydown
   event, a MutationObserver and a requestAnimationFrame poll; median and p90 over --presses presses
   (after --warmup presses that are not counted), each press after the page is idle again;
 - cold start: process start -> first page rendered in Chromium (idle, loss metric shown, probability
-  chart drawn), median of --runs fresh servers each, interleaved floor/app;
+  chart drawn), median of --runs fresh servers each, interleaved;
 - memory: server RSS (the process and its children) after visiting the page and the presses.
 Targets: latency <= 1.3x floor, cold start <= 1.15x floor, memory <= 1.5x floor. With --strict the
 exit status is 1 when a target is missed. Every server and the browser are stopped, even on error.
@@ -37,9 +38,10 @@ from st_harness import (  # noqa: E402
     wait_idle,
 )
 
-APPS = {"floor": "bench/floor_app.py", "app": "app.py"}
+# The baseline (shared/NOTES.md's minimal app, five elements) is measured as a calibration point only.
+APPS = {"floor": "bench/floor_app.py", "baseline": "bench/baseline_app.py", "app": "app.py"}
 # The playground draws its logits as drag bars by default; this benchmark times its sliders.
-PATHS = {"floor": "/", "app": "/?pg_input=sliders"}
+PATHS = {"floor": "/", "baseline": "/", "app": "/?pg_input=sliders"}
 LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
 PROBS = ".st-key-pg_probs .js-plotly-plot"
 THUMB = ".st-key-pg_z0 input[type=range], .st-key-pg_z0 [role=slider]"
@@ -185,10 +187,12 @@ def run(args) -> dict:
 
 
 def report(results: dict) -> bool:
-    floor, app = results["floor"], results["app"]
+    floor, baseline, app = results["floor"], results["baseline"], results["app"]
     rows = []
 
-    def row(what: str, unit: str, f: float, a: float, target: float | None) -> bool:
+    def row(what: str, unit: str, values: tuple[float, float, float], target: float | None) -> bool:
+        """values: floor, baseline, app. The target applies to app / floor."""
+        f, b, a = values
         ratio = a / f if f else float("inf")
         ok = target is None or ratio <= target
         digits = 2 if unit == "s" else 0
@@ -197,6 +201,7 @@ def report(results: dict) -> bool:
             (
                 what,
                 f"{f:.{digits}f} {unit}",
+                f"{b:.{digits}f} {unit} ({b / f:.2f}x)" if f else f"{b:.{digits}f} {unit}",
                 f"{a:.{digits}f} {unit}",
                 f"{ratio:.2f}x",
                 "" if target is None else f"<= {target}x",
@@ -205,26 +210,19 @@ def report(results: dict) -> bool:
         )
         return ok
 
+    def each(measure) -> tuple[float, float, float]:
+        return measure(floor), measure(baseline), measure(app)
+
     ok = True
     for key, label in (("loss_ms", "key -> loss text"), ("chart_ms", "key -> chart redrawn")):
-        ok &= row(
-            f"{label}, median",
-            "ms",
-            statistics.median(floor[key]),
-            statistics.median(app[key]),
-            TARGETS["latency"],
-        )
-        row(f"{label}, p90", "ms", percentile(floor[key], 0.9), percentile(app[key], 0.9), None)
-    ok &= row(
-        f"cold start, median of {len(app['cold_s'])}",
-        "s",
-        statistics.median(floor["cold_s"]),
-        statistics.median(app["cold_s"]),
-        TARGETS["cold"],
-    )
-    ok &= row("server RSS after the page", "MB", floor["rss_mb"], app["rss_mb"], TARGETS["memory"])
+        median = each(lambda r, k=key: statistics.median(r[k]))
+        ok &= row(f"{label}, median", "ms", median, TARGETS["latency"])
+        row(f"{label}, p90", "ms", each(lambda r, k=key: percentile(r[k], 0.9)), None)
+    cold = each(lambda r: statistics.median(r["cold_s"]))
+    ok &= row(f"cold start, median of {len(app['cold_s'])}", "s", cold, TARGETS["cold"])
+    ok &= row("server RSS after the page", "MB", each(lambda r: r["rss_mb"]), TARGETS["memory"])
 
-    header = ("what", "floor", "app", "ratio", "target", "")
+    header = ("what", "floor", "baseline (5 elements)", "app", "app / floor", "target", "")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print()
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
@@ -232,10 +230,8 @@ def report(results: dict) -> bool:
     for r in rows:
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
     presses = len(app["loss_ms"])
-    print(
-        f"\n{presses} presses per app (after warm-up); cold starts: floor "
-        f"{[round(s, 2) for s in floor['cold_s']]} s, app {[round(s, 2) for s in app['cold_s']]} s"
-    )
+    colds = ", ".join(f"{name} {[round(s, 2) for s in results[name]['cold_s']]} s" for name in APPS)
+    print(f"\n{presses} presses per app (after warm-up); cold starts: {colds}")
     for problem in results["problems"]:
         print(f"console: {problem}")
     return ok

@@ -73,8 +73,12 @@ class Student(User):
         OPEN_SESSIONS.add(self.session)
         if self._timed("open", self.session.open) is not None:
             self.environment.events.request.fire(
-                request_type="replica", name=self.replica(), response_time=0, response_length=0,
-                exception=None, context={},
+                request_type="replica",
+                name=self.replica(),
+                response_time=0,
+                response_length=0,
+                exception=None,
+                context={},
             )
 
     def _check_state_kept(self, key, value):
@@ -116,8 +120,11 @@ class Student(User):
             self.session = None  # the next task opens a new session, as a reload would
         seconds = result.seconds if result is not None and name == "slider" else time.perf_counter() - started
         self.environment.events.request.fire(
-            request_type="ws", name=name, response_time=seconds * 1000, response_length=0,
-            exception=failure, context={"page": self.page},
+            request_type="ws",
+            name=name,
+            response_time=seconds * 1000,
+            response_length=0,
+            exception=failure,
+            context={"page": self.page},
         )
         return None if failure else result
-
