@@ -16,7 +16,7 @@ import numpy as np
 
 from core import batch_figures, gradients, keras_losses, losses
 from core.figures import PageFigure
-from core.formatting import fmt, fmt_vector
+from core.formatting import code_number, fmt, fmt_vector
 from core.i18n import text
 from core.parsing import parse_matrix, parse_vector
 from core.url_params import ChoiceParam, FloatParam, IntParam, MatrixParam, VectorParam
@@ -377,19 +377,14 @@ def table_columns(logits, labels):
     """The batch table's columns as text, label first: {'label': [...], 'z0': [...], ...}."""
     columns = {LABEL_COLUMN: [str(int(y)) for y in labels]}
     for c in range(len(logits[0])):
-        columns[logit_column(c)] = [cell_text(row[c]) for row in logits]
+        columns[logit_column(c)] = [code_number(row[c]) for row in logits]
     return columns
 
 
 def probability_columns(rows):
     return {
-        logit_column(c).replace("z", "t"): [cell_text(row[c]) for row in rows] for c in range(len(rows[0]))
+        logit_column(c).replace("z", "t"): [code_number(row[c]) for row in rows] for c in range(len(rows[0]))
     }
-
-
-def cell_text(value):
-    """A float as the shortest text that reads back as the same float (2.0 -> '2.0', 0.1 -> '0.1')."""
-    return repr(float(value) + 0.0)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import batch, gradients
+from core.formatting import code_list, code_matrix
 
 IMPORTS_KERAS = 'os.environ.setdefault("KERAS_BACKEND", "torch")'
 
@@ -217,15 +218,6 @@ def _full_gradient(state, grad):
 # ---------------------------------------------------------------------------------------------------
 
 
-def _matrix_code(rows, indent):
-    lines = ["[" + ", ".join(repr(float(v) + 0.0) for v in row) + "]" for row in rows]
-    return "[" + (",\n" + " " * indent).join(lines) + "]"
-
-
-def _vector_code(values, integer=False):
-    return "[" + ", ".join(str(int(v)) if integer else repr(float(v) + 0.0) for v in values) + "]"
-
-
 def _print_loss(name, expression):
     return f'print("{name} =", ", ".join(f"{{v:.4f}}" for v in {expression}.reshape(-1).tolist()))'
 
@@ -239,11 +231,11 @@ def torch_snippet(state):
         "import torch.nn as nn",
         "import torch.nn.functional as F",
         "",
-        f"{head}{_matrix_code(state.logits, len(head) + 1)}, dtype=torch.float64, requires_grad=True)",
-        f"labels = torch.tensor({_vector_code(state.labels, integer=True)})",
+        f"{head}{code_matrix(state.logits, len(head) + 1)}, dtype=torch.float64, requires_grad=True)",
+        f"labels = torch.tensor({code_list(state.labels, integer=True)})",
     ]
     if state.weight:
-        lines.append(f"weight = torch.tensor({_vector_code(state.weight)}, dtype=torch.float64)")
+        lines.append(f"weight = torch.tensor({code_list(state.weight)}, dtype=torch.float64)")
     x = "logits"
     if state.target_form == "index":
         target = "labels"
@@ -262,7 +254,7 @@ def torch_snippet(state):
         head = "target = torch.tensor("
         rows = batch.probability_rows(state)
         lines += [
-            f"{head}{_matrix_code(rows, len(head) + 1)}, dtype=torch.float64)",
+            f"{head}{code_matrix(rows, len(head) + 1)}, dtype=torch.float64)",
             "target = target / target.sum(dim=1, keepdim=True)  # each row sums to 1",
         ]
         target = "target"
@@ -308,14 +300,14 @@ def keras_snippet(state):
         "import keras",
         "import numpy as np",
         "",
-        f'{head}{_matrix_code(rows, len(head) + 1)}, dtype="float32")',
+        f'{head}{code_matrix(rows, len(head) + 1)}, dtype="float32")',
     ]
     ignore_class = call.options.get("ignore_class")
     if call.name == "sparse_categorical_crossentropy":
-        lines.append(f"labels = np.array({_vector_code(state.labels, integer=True)})")
+        lines.append(f"labels = np.array({code_list(state.labels, integer=True)})")
         y_true = "labels"
         if state.weight:
-            lines.append(f'weight = np.array({_vector_code(state.weight)}, dtype="float32")')
+            lines.append(f'weight = np.array({code_list(state.weight)}, dtype="float32")')
             if ignore_class is None:
                 lines.append("sample_weight = weight[labels]  # class weights become per-row sample weights")
             else:
@@ -329,20 +321,20 @@ def keras_snippet(state):
             head = "y_true = np.array("
             raw = batch.probability_rows(state)
             lines += [
-                f'{head}{_matrix_code(raw, len(head) + 1)}, dtype="float32")',
+                f'{head}{code_matrix(raw, len(head) + 1)}, dtype="float32")',
                 "y_true = y_true / y_true.sum(axis=1, keepdims=True)  # each row sums to 1",
             ]
         else:
             counted = in_range if state.target_form == "onehot" else labels != state.ignore_index
             kept = labels[in_range] if state.target_form == "onehot" else np.where(counted, labels, 0)
-            lines.append(f"labels = np.array({_vector_code(kept, integer=True)})")
+            lines.append(f"labels = np.array({code_list(kept, integer=True)})")
             lines.append(f'y_true = np.eye({num_classes}, dtype="float32")[labels]  # one-hot rows')
             if state.target_form == "index" and not counted.all():
-                ignored = _vector_code(np.flatnonzero(~counted), integer=True)
+                ignored = code_list(np.flatnonzero(~counted), integer=True)
                 lines.append(f"y_true[{ignored}] = 0  # ignored rows")
         if call.sample_weight is not None:
             if state.weight:
-                lines.append(f'weight = np.array({_vector_code(state.weight)}, dtype="float32")')
+                lines.append(f'weight = np.array({code_list(state.weight)}, dtype="float32")')
             if state.target_form == "probs":
                 lines.append(
                     "sample_weight = (y_true * weight).sum(axis=1)  # Keras has no weight inside the sum"
@@ -350,7 +342,7 @@ def keras_snippet(state):
             elif state.target_form == "onehot":
                 lines.append("sample_weight = weight[labels]  # class weights become per-row sample weights")
             else:
-                keep = _vector_code(counted.astype(float))
+                keep = code_list(counted.astype(float))
                 factor = "weight[labels] * " if state.weight else ""
                 lines.append(
                     f'sample_weight = {factor}np.array({keep}, dtype="float32")  # 0 for ignored rows'

@@ -8,8 +8,7 @@ import re
 import numpy as np
 
 from core.batch_check import IMPORTS_KERAS
-from core.batch_check import _matrix_code as matrix_code
-from core.batch_check import _vector_code as vector_code
+from core.formatting import code_list, code_matrix
 
 TORCH_IMPORTS = ("import torch", "import torch.nn as nn", "import torch.nn.functional as F", "")
 KERAS_IMPORTS = (
@@ -28,7 +27,7 @@ def torch_tensor(name, values, grad=False, integer=False):
     """`name = torch.tensor([...])`: float32 (torch's default, what people write) unless integer."""
     values = np.asarray(values)
     head = f"{name} = torch.tensor("
-    body = matrix_code(values, len(head) + 1) if values.ndim == 2 else vector_code(values, integer)
+    body = code_matrix(values, len(head) + 1) if values.ndim == 2 else code_list(values, integer)
     return head + body + (", requires_grad=True)" if grad else ")")
 
 
@@ -36,7 +35,7 @@ def numpy_array(name, values, integer=False):
     """`name = np.array([...], dtype="float32")` (Keras computes in float32) or an integer array."""
     values = np.asarray(values)
     head = f"{name} = np.array("
-    body = matrix_code(values, len(head) + 1) if values.ndim == 2 else vector_code(values, integer)
+    body = code_matrix(values, len(head) + 1) if values.ndim == 2 else code_list(values, integer)
     return head + body + (")" if integer else ', dtype="float32")')
 
 

@@ -1,5 +1,6 @@
 """Properties of core's losses and finite-difference checks of every gradient (no framework needed)."""
 
+import ast
 import subprocess
 import sys
 import warnings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from core import gradients, keras_losses, losses
+from core.formatting import code_list, code_matrix
 
 finite_logits = st.floats(-30, 30, allow_nan=False, width=64)
 
@@ -275,3 +277,15 @@ def test_keras_gradients_match_finite_differences(name, y_true, options, reducti
         lambda p: gradients.call_loss(name, y_true, p, sample_weight, reduction, **options),
         y_pred,
     )
+
+
+finite_floats = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.lists(finite_floats, min_size=1, max_size=5), min_size=1, max_size=4))
+def test_numbers_written_as_code_read_back_exactly(rows):
+    """The generated snippets carry the page's numbers bit for bit (tests execute them against torch)."""
+    assert ast.literal_eval(code_list(rows[0])) == [v + 0.0 for v in rows[0]]
+    assert ast.literal_eval(code_matrix(rows, indent=8)) == [[v + 0.0 for v in row] for row in rows]
+    assert "-0.0," not in code_list(rows[0]) + ","
+    assert ast.literal_eval(code_list([3.0, 0.0], integer=True)) == [3, 0]
