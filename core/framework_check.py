@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.formatting import code_list
 from core.playground import loss_arguments, target_distribution
 
 TOLERANCE = 1e-6
@@ -23,6 +24,14 @@ class FrameworkResult:
     call: str
     loss: float
     gradient: np.ndarray
+
+
+# What a check panel tells someone to run when a framework is missing. The CPU index for torch: a plain
+# `pip install torch==2.13.0` fetches the CUDA build (gigabytes) on Linux.
+PIP_INSTALL = {
+    "torch": "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu",
+    "keras": "keras==3.15.1",
+}
 
 
 def is_installed(module):
@@ -68,14 +77,14 @@ def torch_snippet(state):
     target_code = (
         f"torch.tensor({int(target)})"
         if target.ndim == 0
-        else f"torch.tensor({_list(target)}, dtype=torch.float64)"
+        else f"torch.tensor({code_list(target)}, dtype=torch.float64)"
     )
     return "\n".join(
         [
             "import torch",
             "import torch.nn as nn",
             "",
-            f"logits = torch.tensor({_list(state.logits)}, dtype=torch.float64, requires_grad=True)",
+            f"logits = torch.tensor({code_list(state.logits)}, dtype=torch.float64, requires_grad=True)",
             f"target = {target_code}",
             f"T = {state.temperature:g}  # temperature",
             "",
@@ -92,7 +101,3 @@ def _torch_call(state, smoothing):
     return (
         "nn.CrossEntropyLoss()" if smoothing == 0 else f"nn.CrossEntropyLoss(label_smoothing={smoothing:g})"
     )
-
-
-def _list(values):
-    return "[" + ", ".join(repr(float(v)) for v in values) + "]"

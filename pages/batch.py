@@ -13,6 +13,7 @@ from core import batch as bt
 from core import batch_check, framework_check
 from core.formatting import fmt
 from ui.charts import show_figure
+from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
@@ -381,7 +382,7 @@ def gradient_panel(state, readout, lang):
     st.write(t(key, **params) + " " + t("bt.grad.colours", bound=fmt(readout.gradient_bound)))
 
 
-@st.fragment
+@friendly_fragment
 def check_panel(state, readout):
     panel = check_expander(t("bt.check.title"), "bt_check_open")
     if panel is None:
@@ -396,8 +397,8 @@ def check_panel(state, readout):
             return
         rows = run_installed(
             (
-                ("torch", "torch==2.13.0", batch_check.torch_results),
-                ("keras", "keras", batch_check.keras_results),
+                ("torch", batch_check.torch_results),
+                ("keras", batch_check.keras_results),
             ),
             state,
             readout,

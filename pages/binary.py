@@ -8,6 +8,7 @@ from core import binary_check, binary_figures, figures
 from core.batch import MAX_PROBLEMS, BatchInputError
 from core.batch_check import agrees
 from core.formatting import fmt, fmt_vector
+from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
@@ -144,7 +145,7 @@ def gradient_panel(state, readout, lang):
     st.caption(t("bin.grad.now", grad_z=fmt(readout.grad_z), grad_p=fmt(readout.grad_p)))
 
 
-@st.fragment
+@friendly_fragment
 def ends_panel():
     st.subheader(t("bin.ends.title"))
     st.slider(t("bin.ends.far"), *bn.FAR_RANGE, key="bin_far")
@@ -231,7 +232,7 @@ def reset_multilabel():
     set_values({"bin_ml_z": bn.MULTILABEL_LOGITS, "bin_ml_y": bn.MULTILABEL_LABELS})
 
 
-@st.fragment
+@friendly_fragment
 def multilabel_panel(lang):
     st.subheader(t("bin.ml.title"))
     st.markdown(t("bin.ml.intro", pos_weight=fmt(st.session_state.bin_pw, 1)))
@@ -248,7 +249,7 @@ def multilabel_panel(lang):
     publish(SPECS)
 
 
-@st.fragment
+@friendly_fragment
 def mistake_panel():
     st.subheader(t("bin.mistake.title"))
     written = st.toggle(t("bin.mistake.toggle"), key="bin_mistake")
@@ -310,7 +311,7 @@ def bridge_panel(readout):
         )
 
 
-@st.fragment
+@friendly_fragment
 def check_panel(state, readout):
     panel = check_expander(t("check.title"), "bin_check_open")
     if panel is None:
@@ -325,8 +326,8 @@ def check_panel(state, readout):
             return
         rows = run_installed(
             (
-                ("torch", "torch==2.13.0", binary_check.torch_results),
-                ("keras", "keras", binary_check.keras_results),
+                ("torch", binary_check.torch_results),
+                ("keras", binary_check.keras_results),
             ),
             state,
             readout,

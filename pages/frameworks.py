@@ -9,6 +9,7 @@ from core import api_check, api_table, batch, figures, framework_check, framewor
 from core import frameworks as fw
 from core import mistakes as mk
 from core.formatting import fmt, fmt_signed, fmt_vector
+from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
@@ -117,7 +118,7 @@ def api_panel(state):
     check_panel(state, rows)
 
 
-@st.fragment
+@friendly_fragment
 def check_panel(state, rows):
     panel = check_expander(t("fw.check.title"), "fw_check_open")
     if panel is None:
@@ -127,7 +128,7 @@ def check_panel(state, rows):
             st.caption(t("fw.check.closed"))
             return
         live = run_installed(
-            (("torch", "torch==2.13.0", api_check.torch_values), ("keras", "keras", api_check.keras_values)),
+            (("torch", api_check.torch_values), ("keras", api_check.keras_values)),
             state,
         )
         by_key = {value.key: value for value in live}

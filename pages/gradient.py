@@ -8,6 +8,7 @@ from core import gradient_figures as gf
 from core import gradient_lesson as gl
 from core import playground as pg
 from core.formatting import fmt, fmt_vector
+from ui.errors import friendly_fragment
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -99,7 +100,7 @@ def finite_differences(state):
     )
 
 
-@st.fragment
+@friendly_fragment
 def landscape_panel(lang):
     """The map and its path controls: a learning-rate or step change reruns only this fragment; a click
     moves the point, which every section shows, so it reruns the whole page."""

@@ -9,6 +9,7 @@ from core.formatting import fmt
 from core.parsing import parse_vector
 from ui.charts import show_figure
 from ui.drag_logits import drag_logits
+from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -177,7 +178,7 @@ def gradient_sentence(readout):
     )
 
 
-@st.fragment
+@friendly_fragment
 def descent_panel(state, lang):
     st.subheader(t("pg.step_title"))
     left, right = st.columns(2)
@@ -198,7 +199,7 @@ def descent_path(state, lang):
     st.caption(t("pg.path_caption", steps=steps, lr=fmt(lr, 2)))
 
 
-@st.fragment
+@friendly_fragment
 def check_panel(state, readout):
     panel = check_expander(t("check.title"), "pg_check_open")
     if panel is None:
@@ -209,8 +210,8 @@ def check_panel(state, readout):
             return
         rows = run_installed(
             (
-                ("torch", "torch==2.13.0", framework_check.torch_result),
-                ("keras", "keras", framework_check.keras_result),
+                ("torch", framework_check.torch_result),
+                ("keras", framework_check.keras_result),
             ),
             state,
         )
@@ -235,7 +236,7 @@ def show_comparison(results, readout):
     st.write(t("check.agree" if worst < 1e-5 else "check.disagree", tolerance=tolerance))
 
 
-@st.fragment
+@friendly_fragment
 def playground(lang):
     """Everything that follows from the logits, target and temperature. A change of any of them reruns
     only this fragment: not app.py's sidebar and navigation, not the page title."""

@@ -52,3 +52,11 @@ def friendly_errors():
         report(error)
         if os.environ.get("EXPLORER_RAISE_ERRORS") == "1":
             raise
+
+
+def friendly_fragment(function):
+    """`st.fragment` whose body runs inside friendly_errors.
+
+    A fragment's own reruns skip app.py's wrapper, and in a full run Streamlit catches a fragment's error
+    before app.py sees it: without this, a visitor would get Streamlit's generic message, not the box."""
+    return st.fragment(friendly_errors()(function))

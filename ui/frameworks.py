@@ -3,7 +3,7 @@ is installed, and the table of results."""
 
 import streamlit as st
 
-from core.framework_check import is_installed
+from core.framework_check import PIP_INSTALL, is_installed
 from ui.language import t
 
 
@@ -17,12 +17,12 @@ def check_expander(label, key):
 
 
 def run_installed(runners, *args):
-    """Results of each (module, pip package, function) whose module is installed, called with `args`;
-    for a missing module, a note saying how to install it. A function may return one result or a list."""
+    """Results of each (module, function) whose module is installed, called with `args`; for a missing
+    module, a note saying how to install it. A function may return one result or a list."""
     results = []
-    for module, package, run in runners:
+    for module, run in runners:
         if not is_installed(module):
-            st.info(t("check.missing", library=module, package=package))
+            st.info(t("check.missing", library=module, package=PIP_INSTALL[module]))
             continue
         with st.spinner(t("check.loading")):
             outcome = run(*args)
