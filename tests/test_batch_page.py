@@ -6,30 +6,22 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
-from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_app_page
 from core import batch as bt
 from core.formatting import fmt
 from core.i18n import STRINGS
 
-REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
 PAGE = "pages/batch.py"
 SEED_LOSS = 1.2288230657577515  # seed 000's printout of nn.CrossEntropyLoss()(logits, labels)
 
 
 def open_batch(**query):
-    app = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app_page(PAGE, **query)
 
 
 @pytest.fixture

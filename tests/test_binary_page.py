@@ -1,17 +1,14 @@
 """The binary page through Streamlit's AppTest: every control changes the page to core's numbers."""
 
 import json
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_app_page
 from core import binary as bn
 from core.formatting import fmt
 from core.i18n import STRINGS
 
-REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
 EN = STRINGS["en"]
 READOUT_METRICS = {
     "bin.m.logits": "bce_logits",
@@ -26,12 +23,7 @@ READOUT_METRICS = {
 
 
 def open_page(**query):
-    app = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page("pages/binary.py").run()
-    assert not app.exception, app.exception
-    return app
+    return open_app_page("pages/binary.py", **query)
 
 
 def metric(app, key, lang="en"):

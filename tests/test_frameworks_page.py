@@ -2,28 +2,20 @@
 code the core tests execute, the symptom finder filters the cards, the batch comes from the URL or a
 checked paste, and a bad link opens the defaults with a notice, in both languages."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_app_page
 from core import api_table, framework_diffs, mistakes
 from core import frameworks as fw
 from core.formatting import fmt, fmt_signed
 from core.i18n import STRINGS
 
-REPO = Path(__file__).resolve().parents[1]
 PAGE = "pages/frameworks.py"
 EN, ZH = STRINGS["en"], STRINGS["zh"]
 
 
 def open_page(**query):
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app_page(PAGE, timeout=120, **query)
 
 
 @pytest.fixture(scope="module")

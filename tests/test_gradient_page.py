@@ -4,30 +4,22 @@ form, a bad link opens with defaults and a notice, and both languages render."""
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from apptest_pages import open_app_page
 from core import gradient_figures as gf
 from core import gradient_lesson as gl
 from core import playground as pg
 from core.formatting import fmt, fmt_vector
 from core.i18n import STRINGS
 
-REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
 PAGE = "pages/gradient.py"
 
 
 def open_gradient(**query):
-    app = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app_page(PAGE, **query)
 
 
 @pytest.fixture
