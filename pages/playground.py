@@ -243,9 +243,8 @@ def playground(lang):
     control_column, view_column = st.columns([1, 2], gap="large")
     state = pg.state_from_values(current_values(SPECS))
     readout = pg.evaluate(state)
-    # The readouts are sent before the controls: the browser draws elements in the order the script emits
-    # them, so the loss and the probabilities change first after a key press. The controls read their
-    # values from session state, so drawing them second changes nothing else.
+    # The controls read their values from session state, so drawing them after the readouts is safe. (The
+    # order does not make the loss appear sooner: the browser commits a run's elements in one batch.)
     with view_column:
         message_box()
         loss_panel(state, readout)
