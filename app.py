@@ -7,6 +7,7 @@ a folder named pages/ next to the entry script is also Streamlit's legacy auto-d
 import streamlit as st
 
 from ui.errors import friendly_errors
+from ui.history import one_history_entry_per_page
 from ui.language import language_param, language_switch, t
 from ui.url_state import restore
 
@@ -17,6 +18,7 @@ with st.sidebar:
     st.title(t("app.title"))
     st.caption(t("app.tagline"))
     language_switch()
+    one_history_entry_per_page()  # Back leaves the page instead of undoing one slider step
 
 PAGES = [
     st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),

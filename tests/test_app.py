@@ -52,11 +52,16 @@ def logits_shown(app, count):
     return [app.session_state[f"pg_z{i}"] for i in range(count)]
 
 
+def drag_bar_elements(app):
+    """The page's drag-bar components (app.py also draws one: ui/history, in the sidebar)."""
+    return [c.proto for c in app.get("bidi_component") if c.proto.component_name == "cee_drag_logits"]
+
+
 def drag_bars(app):
     """The drag bars' component element (AppTest sees its data, not its JavaScript)."""
-    components = app.get("bidi_component")
+    components = drag_bar_elements(app)
     assert len(components) == 1
-    return components[0].proto
+    return components[0]
 
 
 def drag_bar_data(app):
@@ -177,7 +182,7 @@ def test_switching_to_sliders_keeps_the_logits_and_goes_in_the_url(app):
     release_drag(app, [-3.0, 1.0, 0.1])
     app.segmented_control(key="pg_input").set_value("sliders").run()
     assert app.slider(key="pg_z0").value == -3.0
-    assert not app.get("bidi_component")
+    assert not drag_bar_elements(app)
     assert app.query_params["pg_input"] == "sliders"
     assert run_app(pg_input="sliders").slider(key="pg_z0").value == 2.0
 

@@ -5,12 +5,18 @@ into session state and remembers the refused ones for a notice; on every run it 
 keeps the widgets' values alive across page switches. `publish` runs at the bottom and writes the
 values that differ from their defaults back to the URL, so the address bar is always a shareable link.
 Widgets are created with `key=` only (no `value=`): session state is their single source of truth.
+
+Streamlit drops every widget's value when the page changes (the switch carries no widget states), so
+`publish` also copies the values under a key no widget owns (KEPT), and `restore` takes them from there
+when a page is opened again.
 """
 
 import streamlit as st
 
 from core.url_params import encode_params, read_params
 from ui.language import language_param, t
+
+KEPT = "_kept_control_values"  # {control key: value}; not a widget key, so a page switch keeps it
 
 
 def restore(page, specs, extra_check=None):
@@ -23,9 +29,10 @@ def restore(page, specs, extra_check=None):
         st.session_state.update(valid)
         st.session_state[restored_flag] = True
         st.session_state[f"_refused_{page}"] = refused
+    kept = st.session_state.get(KEPT, {})
     for spec in specs:
-        st.session_state.setdefault(spec.key, spec.default)
-        # Reassigning keeps a widget's value when the page is left and the widget is not drawn.
+        st.session_state.setdefault(spec.key, kept.get(spec.key, spec.default))
+        # Reassigning keeps a widget's value through runs that do not draw it (a control hidden by another).
         st.session_state[spec.key] = st.session_state[spec.key]
     if extra_check is not None:
         for key in extra_check(current_values(specs)):
@@ -39,10 +46,14 @@ def current_values(specs):
 
 
 def publish(specs):
-    """Session state -> URL: the non-default values of this page's controls and of the language."""
+    """Session state -> URL: the non-default values of this page's controls and of the language. The
+    values are also kept (KEPT) for the next visit to the page."""
     lang = language_param()
-    wanted = encode_params(current_values(specs), specs)
-    wanted.update(encode_params({lang.key: st.session_state.get(lang.key, lang.default)}, [lang]))
+    values = current_values(specs)
+    language = {lang.key: st.session_state.get(lang.key, lang.default)}
+    st.session_state[KEPT] = st.session_state.get(KEPT, {}) | values | language
+    wanted = encode_params(values, specs)
+    wanted.update(encode_params(language, [lang]))
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
