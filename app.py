@@ -9,6 +9,7 @@ import streamlit as st
 from ui.errors import friendly_errors
 from ui.history import one_history_entry_per_page
 from ui.language import language_param, language_switch, t
+from ui.theme import watch_theme
 from ui.url_state import restore
 
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="assets/icon.png", layout="wide")
@@ -19,6 +20,7 @@ with st.sidebar:
     st.caption(t("app.tagline"))
     language_switch()
     one_history_entry_per_page()  # Back leaves the page instead of undoing one slider step
+    watch_theme()  # the charts follow the theme the browser shows
 
 PAGES = [
     st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),

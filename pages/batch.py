@@ -17,6 +17,7 @@ from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
+from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = bt.url_specs()
@@ -327,9 +328,9 @@ def loss_panel(state, readout):
 def softmax_panel(state, readout, lang):
     st.subheader(t("bt.step1"))
     st.caption(t("bt.step1_help" if state.target_form != "probs" else "bt.step1_help_probs"))
-    show_figure(bt.softmax_page_figure(state, readout, lang), "bt_softmax")
+    show_figure(bt.softmax_page_figure(state, readout, lang, chart_theme()), "bt_softmax")
     if state.target_form == "probs":
-        show_figure(bt.target_page_figure(state, readout, lang), "bt_target_map")
+        show_figure(bt.target_page_figure(state, readout, lang, chart_theme()), "bt_target_map")
 
 
 def rows_panel(state, readout, lang):
@@ -377,7 +378,7 @@ def routes_panel(state, readout):
 
 def gradient_panel(state, readout, lang):
     st.subheader(t("bt.step5"))
-    show_figure(bt.gradient_page_figure(state, readout, lang), "bt_grad")
+    show_figure(bt.gradient_page_figure(state, readout, lang, chart_theme()), "bt_grad")
     key, params = bt.gradient_sentence(state, readout)
     st.write(t(key, **params) + " " + t("bt.grad.colours", bound=fmt(readout.gradient_bound)))
 

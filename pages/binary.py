@@ -12,6 +12,7 @@ from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
+from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = bn.url_specs()
@@ -103,7 +104,7 @@ def curves_panel(readout, lang):
     st.subheader(t("bin.curves.title"))
     st.markdown(t("bin.curves.help"))
     chart(
-        binary_figures.curves_figure(readout.p, readout.y, lang),
+        binary_figures.curves_figure(readout.p, readout.y, lang, chart_theme()),
         "bin_curves",
         binary_figures.curves_alt(readout, lang),
     )
@@ -132,13 +133,13 @@ def gradient_panel(state, readout, lang):
     left, right = st.columns(2)
     with left:
         chart(
-            binary_figures.sigmoid_figure(readout.z, readout.p, lang),
+            binary_figures.sigmoid_figure(readout.z, readout.p, lang, chart_theme()),
             "bin_sigmoid",
             binary_figures.sigmoid_alt(readout, lang),
         )
     with right:
         figure = binary_figures.gradients_figure(
-            readout.p, readout.y, state.pos_weight, readout.grad_z, readout.grad_p, lang
+            readout.p, readout.y, state.pos_weight, readout.grad_z, readout.grad_p, lang, chart_theme()
         )
         chart(figure, "bin_gradients", binary_figures.gradients_alt(readout, lang))
     st.write(t("bin.grad.explain"))
@@ -242,7 +243,7 @@ def multilabel_panel(lang):
     with st.container(key="bin_ml_mean"):
         st.metric(t("bin.ml.mean"), fmt(result.mean))
     chart(
-        binary_figures.multilabel_figure(result, labels, lang),
+        binary_figures.multilabel_figure(result, labels, lang, chart_theme()),
         "bin_multilabel",
         binary_figures.multilabel_alt(result, lang),
     )

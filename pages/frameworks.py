@@ -13,6 +13,7 @@ from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
+from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = fw.url_specs()
@@ -186,7 +187,7 @@ def mistake_card(card, lang):
         st.markdown(f"**{t('fw.card.spot')}** · " + prose(t(f"fw.m.{card.key}.spot", **card.facts)))
         if card.key == "bce_saturation":
             st.plotly_chart(
-                framework_figures.saturation_figure(card, lang),
+                framework_figures.saturation_figure(card, lang, chart_theme()),
                 key="fw_saturation",
                 theme=None,
                 config=figures.DOWNLOAD_CONFIG,
@@ -202,7 +203,7 @@ def mistakes_panel(state, cards, lang):
     st.subheader(t("fw.mistakes_title"))
     st.caption(t("fw.mistakes_help"))
     st.plotly_chart(
-        framework_figures.mistakes_figure(cards, lang),
+        framework_figures.mistakes_figure(cards, lang, chart_theme()),
         key="fw_mistakes_chart",
         theme=None,
         config=figures.DOWNLOAD_CONFIG,

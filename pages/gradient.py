@@ -11,6 +11,7 @@ from core.formatting import fmt, fmt_vector
 from ui.errors import friendly_fragment
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
+from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = gl.url_specs()
@@ -118,7 +119,7 @@ def landscape_panel(lang):
         st.toast(message, icon=":material/ads_click:")
     land = gl.landscape(state, values["gr_lr"], values["gr_steps"])
     chart(
-        gf.landscape_figure(land, state.true_class, lang),
+        gf.landscape_figure(land, state.true_class, lang, chart_theme()),
         MAP_KEY,
         "gr_landscape",
         gf.landscape_alt(land, lang),
@@ -160,7 +161,9 @@ def sweep_panel(state, lang):
     st.header(t("gr.sweep_title"))
     st.write(t("gr.sweep_intro", c=state.true_class))
     sweep = gl.sweep(state)
-    chart(gf.sweep_figure(sweep, lang), "gr_sweep", "gr_sweep_chart", gf.sweep_alt(sweep, lang))
+    chart(
+        gf.sweep_figure(sweep, lang, chart_theme()), "gr_sweep", "gr_sweep_chart", gf.sweep_alt(sweep, lang)
+    )
     with st.container(key="gr_sweep_sentence"):
         st.write(gf.sweep_sentence(sweep, lang))
 
@@ -170,7 +173,7 @@ def jacobian_panel(state, readout, lang):
     st.write(t("gr.jacobian_intro"))
     jacobian = gl.softmax_jacobian(readout.probs)
     chart(
-        gf.jacobian_figure(jacobian, lang),
+        gf.jacobian_figure(jacobian, lang, chart_theme()),
         "gr_jacobian",
         "gr_jacobian_chart",
         gf.jacobian_alt(jacobian, lang),

@@ -12,6 +12,7 @@ from ui.drag_logits import drag_logits
 from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
+from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
 
 SPECS = pg.url_specs()
@@ -154,12 +155,12 @@ def charts(state, readout, lang):
     same bars twice (and the page draws one Plotly chart fewer after each release)."""
     left, right = st.columns(2)
     if st.session_state.pg_input == "drag":
-        show_figure(pg.probability_page_figure(state, readout, lang), "pg_probs", left)
-        show_figure(pg.gradient_page_figure(state, readout, lang), "pg_grad", right)
+        show_figure(pg.probability_page_figure(state, readout, lang, chart_theme()), "pg_probs", left)
+        show_figure(pg.gradient_page_figure(state, readout, lang, chart_theme()), "pg_grad", right)
     else:
-        show_figure(pg.logits_page_figure(state, readout, lang), "pg_logits", left)
-        show_figure(pg.probability_page_figure(state, readout, lang), "pg_probs", right)
-        show_figure(pg.gradient_page_figure(state, readout, lang), "pg_grad")
+        show_figure(pg.logits_page_figure(state, readout, lang, chart_theme()), "pg_logits", left)
+        show_figure(pg.probability_page_figure(state, readout, lang, chart_theme()), "pg_probs", right)
+        show_figure(pg.gradient_page_figure(state, readout, lang, chart_theme()), "pg_grad")
     gradient_sentence(readout)
 
 
@@ -192,7 +193,7 @@ def descent_panel(state, lang):
 
 def descent_path(state, lang):
     lr, steps = st.session_state.pg_lr, st.session_state.pg_steps
-    path_loss, path_probs = pg.path_page_figures(state, lr, steps, lang)
+    path_loss, path_probs = pg.path_page_figures(state, lr, steps, lang, chart_theme())
     left, right = st.columns(2)
     show_figure(path_loss, "pg_path_loss", left)
     show_figure(path_probs, "pg_path_probs", right)
