@@ -8,7 +8,9 @@ playground and, as a calibration point, bench/baseline_app.py (shared/NOTES.md's
 - latency: ArrowRight on the pg_z0 slider -> (a) the pg_loss metric text changed, (b) the pg_probs
   chart's data changed (the chart redrawn). Timed in the page with performance.now() from the keydown
   event, a MutationObserver and a requestAnimationFrame poll; median and p90 over --presses presses
-  (after --warmup presses that are not counted), each press after the page is idle again;
+  (after --warmup presses that are not counted), each press after the page is idle again. The three
+  apps stay open and are pressed in turn (one press on each, then the next round), so a change in the
+  machine's load during the run hits all three alike;
 - cold start: process start -> first page rendered in Chromium (idle, loss metric shown, probability
   chart drawn), median of --runs fresh servers each, interleaved;
 - memory: server RSS (the process and its children) after visiting the page and the presses.
@@ -23,6 +25,7 @@ import json
 import statistics
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
@@ -118,27 +121,51 @@ def open_first_page(browser, server: StreamlitServer, timeout_ms: float = 60_000
     return page, context, time.perf_counter() - server.started_at
 
 
-def measure_presses(
-    page, presses: int, warmup: int, thumb_selector: str = THUMB
-) -> tuple[list[float], list[float]]:
-    """Per press: ms from ArrowRight's keydown to the loss text change and to the chart data change."""
-    wait_idle(page)
-    thumb = page.locator(thumb_selector).first
-    thumb.focus()
-    loss_ms, chart_ms = [], []
-    for index in range(warmup + presses):
+class Presser:
+    """One app's page, its slider thumb focused; `press()` times one ArrowRight."""
+
+    def __init__(self, page, thumb_selector: str = THUMB):
+        wait_idle(page)
+        self.page = page
+        self.thumb = page.locator(thumb_selector).first
+        self.thumb.focus()
+        self.count = 0
+
+    def press(self) -> tuple[float, float]:
+        """ms from ArrowRight's keydown to the loss text change and to the chart data change."""
+        page = self.page
+        page.bring_to_front()  # a background tab may skip animation frames
         page.evaluate(_ARM_JS, [LOSS, PROBS, 15_000])
         page.keyboard.press("ArrowRight")
         result = page.evaluate("window.__benchResult")
+        self.count += 1
         if result["why"] != "ok":
-            raise RuntimeError(f"press {index}: no change seen within 15 s ({result})")
-        if index >= warmup:
-            loss_ms.append(result["loss"])
-            chart_ms.append(result["chart"])
+            raise RuntimeError(f"press {self.count}: no change seen within 15 s ({result})")
         wait_idle(page)
-        if not page.evaluate("(el) => el === document.activeElement", thumb.element_handle()):
-            thumb.focus()
-    return loss_ms, chart_ms
+        if not page.evaluate("(el) => el === document.activeElement", self.thumb.element_handle()):
+            self.thumb.focus()
+        return result["loss"], result["chart"]
+
+
+def measure_presses(
+    page, presses: int, warmup: int, thumb_selector: str = THUMB
+) -> tuple[list[float], list[float]]:
+    """Per press on one page: ms from ArrowRight's keydown to the loss text and to the chart data change."""
+    timings = measure_interleaved({"page": Presser(page, thumb_selector)}, presses, warmup)
+    return timings["page"]
+
+
+def measure_interleaved(pressers: dict, presses: int, warmup: int) -> dict:
+    """{name: (loss ms, chart ms)}, pressing the apps in turn (press 1 on each, then press 2 on each, ...):
+    a change in the machine's load during the run then hits every app alike instead of one of them."""
+    timings = {name: ([], []) for name in pressers}
+    for index in range(warmup + presses):
+        for name, presser in pressers.items():
+            loss, chart = presser.press()
+            if index >= warmup:
+                timings[name][0].append(loss)
+                timings[name][1].append(chart)
+    return timings
 
 
 def run(args) -> dict:
@@ -153,33 +180,41 @@ def run(args) -> dict:
         try:
             for round_index in range(args.runs):
                 last = round_index == args.runs - 1
-                for name, script in APPS.items():
-                    with StreamlitServer(script) as server:
+                with ExitStack() as stack:  # the last round keeps every app open for the presses
+                    pages = {}
+                    for name, script in APPS.items():
+                        server = stack.enter_context(StreamlitServer(script))
                         page, context, cold = open_first_page(browser, server, path=PATHS[name])
-                        try:
-                            console = ConsoleRecorder(page)
-                            health = server.ready_at - server.started_at
-                            results[name]["cold_s"].append(cold)
-                            results[name]["health_s"].append(health)
+                        stack.callback(context.close)
+                        health = server.ready_at - server.started_at
+                        results[name]["cold_s"].append(cold)
+                        results[name]["health_s"].append(health)
+                        print(
+                            f"  {name}: cold start {cold:.2f} s (health ok after {health:.2f} s) "
+                            f"(run {round_index + 1})",
+                            flush=True,
+                        )
+                        console = ConsoleRecorder(page)
+                        if last:
+                            pages[name] = (page, server, console)
+                        else:
+                            stack.close()  # one app at a time while cold starts are measured
+                            problems += [f"{name}: {p}" for p in console.problems]
+                    if last:
+                        pressers = {name: Presser(page) for name, (page, _, _) in pages.items()}
+                        timings = measure_interleaved(pressers, args.presses, args.warmup)
+                        for name, (_, server, console) in pages.items():
+                            loss_ms, chart_ms = timings[name]
+                            results[name]["loss_ms"], results[name]["chart_ms"] = loss_ms, chart_ms
+                            results[name]["rss_mb"] = server.rss_bytes() / 2**20
+                            problems += [f"{name}: {p}" for p in console.problems]
                             print(
-                                f"  {name}: cold start {cold:.2f} s (health ok after {health:.2f} s) "
-                                f"(run {round_index + 1})",
+                                f"  {name}: {len(loss_ms)} presses, median loss "
+                                f"{statistics.median(loss_ms):.0f} ms, chart "
+                                f"{statistics.median(chart_ms):.0f} ms; "
+                                f"RSS {results[name]['rss_mb']:.0f} MB",
                                 flush=True,
                             )
-                            if last:
-                                loss_ms, chart_ms = measure_presses(page, args.presses, args.warmup)
-                                results[name]["loss_ms"], results[name]["chart_ms"] = loss_ms, chart_ms
-                                results[name]["rss_mb"] = server.rss_bytes() / 2**20
-                                print(
-                                    f"  {name}: {len(loss_ms)} presses, median loss "
-                                    f"{statistics.median(loss_ms):.0f} ms, chart "
-                                    f"{statistics.median(chart_ms):.0f} ms; "
-                                    f"RSS {results[name]['rss_mb']:.0f} MB",
-                                    flush=True,
-                                )
-                            problems += [f"{name}: {p}" for p in console.problems]
-                        finally:
-                            context.close()
         finally:
             browser.close()
     results["problems"] = problems
