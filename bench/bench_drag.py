@@ -10,7 +10,8 @@ the page by the component itself (ui/drag_logits/drag_logits.js keeps the number
 - release -> page: ms from pointerup to the page's core-computed loss metric showing the new value
   (the same in-page clock as bench/bench_playground.py), compared with the floor app's key press on
   its slider -> loss text (target: <= 1.3x the floor). Key presses on a drag bar, and on the same
-  page's sliders (?pg_input=sliders), are timed the same way: the rerun of the page is the same.
+  page's sliders (?pg_input=sliders), are timed the same way: the rerun of the page is the same. The
+  floor app stays open beside the playground and gets one key press after each drag or press there.
 Figures are printed, never asserted. Servers and the browser are stopped even on error.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
@@ -30,7 +32,8 @@ from bench_playground import (  # noqa: E402
     LOSS,
     PATHS,
     PROBS,
-    measure_presses,
+    Presser,
+    measure_interleaved,
     open_first_page,
     percentile,
 )
@@ -105,47 +108,53 @@ def one_drag(page, moves: int, start: float, end: float, rate_hz: float) -> dict
 
 
 def run(args) -> dict:
+    """The floor app and the playground stay open side by side; every drag, and every key press on a
+    bar or a slider, is followed by one key press on the floor app's slider, so the floor is measured
+    under the same load as what it is compared with."""
     from playwright.sync_api import sync_playwright
 
     results = {"drags": [], "floor_key_ms": [], "bar_key_ms": [], "slider_key_ms": [], "problems": []}
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright, ExitStack() as stack:
         browser = launch_chromium(playwright)
-        try:
-            with StreamlitServer(APPS["floor"]) as server:
-                page, context, _ = open_first_page(browser, server)
-                try:
-                    results["floor_key_ms"], _ = measure_presses(page, args.presses, args.warmup)
-                finally:
-                    context.close()
-            floor_ms = statistics.median(results["floor_key_ms"])
-            print(f"  floor: {args.presses} key presses, median {floor_ms:.0f} ms", flush=True)
-            with StreamlitServer(APPS["app"]) as server:
-                page, context, _ = open_first_page(browser, server)
-                console = ConsoleRecorder(page)
-                try:
-                    for index in range(args.drags):
-                        start, end = (-5.0, 3.0) if index % 2 == 0 else (3.0, -5.0)
-                        drag = one_drag(page, args.moves, start, end, args.rate)
-                        results["drags"].append(drag)
-                        print(
-                            f"  drag {index + 1}: {drag['redraws']} redraws for {drag['moves']} moves "
-                            f"({drag['redraws_per_s']:.0f}/s), move -> drawn median "
-                            f"{statistics.median(drag['move_to_drawn_ms']):.1f} ms, release -> loss "
-                            f"{drag['release_ms']:.0f} ms",
-                            flush=True,
-                        )
-                    results["bar_key_ms"], _ = measure_presses(page, args.presses, args.warmup, BAR)
-                finally:
-                    context.close()
-                results["problems"] = [str(p) for p in console.problems]
-                # The same page with its sliders: what a rerun of this page costs, drag bars or not.
-                page, context, _ = open_first_page(browser, server, path=PATHS["app"])
-                try:
-                    results["slider_key_ms"], _ = measure_presses(page, args.presses, args.warmup)
-                finally:
-                    context.close()
-        finally:
-            browser.close()
+        stack.callback(browser.close)
+        floor_server = stack.enter_context(StreamlitServer(APPS["floor"]))
+        app_server = stack.enter_context(StreamlitServer(APPS["app"]))
+        floor_page, floor_context, _ = open_first_page(browser, floor_server)
+        stack.callback(floor_context.close)
+        floor = Presser(floor_page)
+        page, context, _ = open_first_page(browser, app_server)
+        stack.callback(context.close)
+        console = ConsoleRecorder(page)
+        for index in range(args.drags):
+            start, end = (-5.0, 3.0) if index % 2 == 0 else (3.0, -5.0)
+            page.bring_to_front()  # the preview is drawn in animation frames: keep the page in front
+            drag = one_drag(page, args.moves, start, end, args.rate)
+            results["drags"].append(drag)
+            results["floor_key_ms"].append(floor.press()[0])
+            print(
+                f"  drag {index + 1}: {drag['redraws']} redraws for {drag['moves']} moves "
+                f"({drag['redraws_per_s']:.0f}/s), move -> drawn median "
+                f"{statistics.median(drag['move_to_drawn_ms']):.1f} ms, release -> loss "
+                f"{drag['release_ms']:.0f} ms",
+                flush=True,
+            )
+        timings = measure_interleaved({"bar": Presser(page, BAR), "floor": floor}, args.presses, args.warmup)
+        results["bar_key_ms"] = timings["bar"][0]
+        results["floor_key_ms"] += timings["floor"][0]
+        results["problems"] = [str(p) for p in console.problems]
+        # The same page with its sliders: what a rerun of this page costs, drag bars or not.
+        slider_page, slider_context, _ = open_first_page(browser, app_server, path=PATHS["app"])
+        stack.callback(slider_context.close)
+        timings = measure_interleaved(
+            {"slider": Presser(slider_page), "floor": floor}, args.presses, args.warmup
+        )
+        results["slider_key_ms"] = timings["slider"][0]
+        results["floor_key_ms"] += timings["floor"][0]
+        print(
+            f"  floor: {len(results['floor_key_ms'])} key presses, median "
+            f"{statistics.median(results['floor_key_ms']):.0f} ms",
+            flush=True,
+        )
     return results
 
 
