@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from core import binary as bn
-from core import binary_check, binary_figures, figures
+from core import binary_check, binary_figures
 from core.batch import MAX_PROBLEMS, BatchInputError
 from core.batch_check import agrees
 from core.formatting import fmt, fmt_vector
+from ui.charts import plotly_chart
 from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, check_table, run_installed
 from ui.language import current_language, t
@@ -21,10 +22,6 @@ DEFAULTS = {spec.key: spec.default for spec in SPECS}
 
 def values():
     return current_values(SPECS)
-
-
-def chart(figure, key, alt):
-    st.plotly_chart(figure, key=key, theme=None, config=figures.DOWNLOAD_CONFIG, alt=alt)
 
 
 def value_or_dash(value):
@@ -103,7 +100,7 @@ def readouts(state, readout):
 def curves_panel(readout, lang):
     st.subheader(t("bin.curves.title"))
     st.markdown(t("bin.curves.help"))
-    chart(
+    plotly_chart(
         binary_figures.curves_figure(readout.p, readout.y, lang, chart_theme()),
         "bin_curves",
         binary_figures.curves_alt(readout, lang),
@@ -132,7 +129,7 @@ def gradient_panel(state, readout, lang):
     st.subheader(t("bin.grad.title"))
     left, right = st.columns(2)
     with left:
-        chart(
+        plotly_chart(
             binary_figures.sigmoid_figure(readout.z, readout.p, lang, chart_theme()),
             "bin_sigmoid",
             binary_figures.sigmoid_alt(readout, lang),
@@ -141,7 +138,7 @@ def gradient_panel(state, readout, lang):
         figure = binary_figures.gradients_figure(
             readout.p, readout.y, state.pos_weight, readout.grad_z, readout.grad_p, lang, chart_theme()
         )
-        chart(figure, "bin_gradients", binary_figures.gradients_alt(readout, lang))
+        plotly_chart(figure, "bin_gradients", binary_figures.gradients_alt(readout, lang))
     st.write(t("bin.grad.explain"))
     st.caption(t("bin.grad.now", grad_z=fmt(readout.grad_z), grad_p=fmt(readout.grad_p)))
 
@@ -242,7 +239,7 @@ def multilabel_panel(lang):
     result = bn.multilabel(logits, labels, st.session_state.bin_pw)
     with st.container(key="bin_ml_mean"):
         st.metric(t("bin.ml.mean"), fmt(result.mean))
-    chart(
+    plotly_chart(
         binary_figures.multilabel_figure(result, labels, lang, chart_theme()),
         "bin_multilabel",
         binary_figures.multilabel_alt(result, lang),

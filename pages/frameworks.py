@@ -5,10 +5,11 @@ the batch lives in the URL (fw_logits, fw_labels, fw_weight) and changes only th
 
 import streamlit as st
 
-from core import api_check, api_table, batch, figures, framework_check, framework_diffs, framework_figures
+from core import api_check, api_table, batch, framework_check, framework_diffs, framework_figures
 from core import frameworks as fw
 from core import mistakes as mk
 from core.formatting import fmt, fmt_signed, fmt_vector
+from ui.charts import plotly_chart
 from ui.errors import friendly_fragment
 from ui.frameworks import check_expander, run_installed
 from ui.language import current_language, t
@@ -186,12 +187,10 @@ def mistake_card(card, lang):
         st.caption(t("fw.card.grad_ratio", ratio=fmt(card.gradient_ratio, 2)))
         st.markdown(f"**{t('fw.card.spot')}** · " + prose(t(f"fw.m.{card.key}.spot", **card.facts)))
         if card.key == "bce_saturation":
-            st.plotly_chart(
+            plotly_chart(
                 framework_figures.saturation_figure(card, lang, chart_theme()),
-                key="fw_saturation",
-                theme=None,
-                config=figures.DOWNLOAD_CONFIG,
-                alt=framework_figures.saturation_alt(card, lang),
+                "fw_saturation",
+                framework_figures.saturation_alt(card, lang),
             )
         with st.expander(t("fw.card.run"), icon=":material/terminal:"):
             st.code(card.snippet, language="python")
@@ -202,12 +201,10 @@ def mistake_card(card, lang):
 def mistakes_panel(state, cards, lang):
     st.subheader(t("fw.mistakes_title"))
     st.caption(t("fw.mistakes_help"))
-    st.plotly_chart(
+    plotly_chart(
         framework_figures.mistakes_figure(cards, lang, chart_theme()),
-        key="fw_mistakes_chart",
-        theme=None,
-        config=figures.DOWNLOAD_CONFIG,
-        alt=framework_figures.mistakes_alt(cards, lang),
+        "fw_mistakes_chart",
+        framework_figures.mistakes_alt(cards, lang),
     )
     st.caption(framework_figures.mistakes_caption(state, lang))
     symptom = st.session_state.fw_symptom

@@ -3,11 +3,11 @@
 import numpy as np
 import streamlit as st
 
-from core import figures
 from core import gradient_figures as gf
 from core import gradient_lesson as gl
 from core import playground as pg
 from core.formatting import fmt, fmt_vector
+from ui.charts import plotly_chart
 from ui.errors import friendly_fragment
 from ui.language import current_language, t
 from ui.shell import ensure_app_shell
@@ -34,7 +34,7 @@ def move_to_click():
 def chart(figure, key, box, alt, **options):
     """A chart inside a container keyed `box` (the browser tests find it by that class)."""
     with st.container(key=box):
-        st.plotly_chart(figure, key=key, theme=None, config=figures.DOWNLOAD_CONFIG, alt=alt, **options)
+        plotly_chart(figure, key, alt, **options)
 
 
 def controls():
