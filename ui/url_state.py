@@ -1,9 +1,10 @@
 """A page's controls live in st.session_state and in the URL query string.
 
 `restore` runs at the top of a page: on the session's first visit it copies the URL's valid values
-into session state and remembers the refused ones for a notice; on every run it fills in defaults and
-keeps the widgets' values alive across page switches. `publish` runs at the bottom and writes the
-values that differ from their defaults back to the URL, so the address bar is always a shareable link.
+into session state and remembers the refused ones for a notice; on every run it fills in missing values
+(kept ones, else defaults) and keeps the values of controls that a run does not draw. `publish` runs at
+the bottom and writes the values that differ from their defaults back to the URL, so the address bar is
+always a shareable link.
 Widgets are created with `key=` only (no `value=`): session state is their single source of truth.
 
 Streamlit drops every widget's value when the page changes (the switch carries no widget states), so
