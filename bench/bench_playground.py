@@ -147,14 +147,6 @@ class Presser:
         return result["loss"], result["chart"]
 
 
-def measure_presses(
-    page, presses: int, warmup: int, thumb_selector: str = THUMB
-) -> tuple[list[float], list[float]]:
-    """Per press on one page: ms from ArrowRight's keydown to the loss text and to the chart data change."""
-    timings = measure_interleaved({"page": Presser(page, thumb_selector)}, presses, warmup)
-    return timings["page"]
-
-
 def measure_interleaved(pressers: dict, presses: int, warmup: int) -> dict:
     """{name: (loss ms, chart ms)}, pressing the apps in turn (press 1 on each, then press 2 on each, ...):
     a change in the machine's load during the run then hits every app alike instead of one of them."""
