@@ -10,8 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.figures import THEMES  # the themes core's figures can be drawn in
+
 KEY = "cee_theme"
-THEMES = ("light", "dark")
 
 _COMPONENT = st.components.v2.component(
     "cee_theme",
