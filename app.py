@@ -1,11 +1,13 @@
 """Entry point: `streamlit run app.py`.
 
-Every file in pages/ must be registered in the st.navigation list below (tests/test_app.py checks it):
-a folder named pages/ next to the entry script is also Streamlit's legacy auto-discovery folder.
+The navigation is built from topics.registry, the one list of pages; every file in pages/ is in it
+(tests/pages check). A folder named pages/ next to the entry script is also Streamlit's legacy
+auto-discovery folder, so no helper module lives there.
 """
 
 import streamlit as st
 
+from topics.registry import PAGES
 from ui.errors import friendly_errors
 from ui.history import one_history_entry_per_page
 from ui.language import language_param, language_switch, t
@@ -22,13 +24,11 @@ with st.sidebar:
     one_history_entry_per_page()  # Back leaves the page instead of undoing one slider step
     watch_theme()  # the charts follow the theme the browser shows
 
-PAGES = [
-    st.Page("pages/playground.py", title=t("page.playground"), icon=":material/tune:", default=True),
-    st.Page("pages/batch.py", title=t("page.batch"), icon=":material/table_rows:"),
-    st.Page("pages/binary.py", title=t("page.binary"), icon=":material/contrast:", url_path="binary"),
-    st.Page("pages/gradient.py", title=t("gr.page"), icon=":material/trending_down:"),
-    st.Page("pages/frameworks.py", title=t("page.frameworks"), icon=":material/compare_arrows:"),
+# url_path=name: the page's own path, as Streamlit infers it from the file (the default page is at /)
+navigation = [
+    st.Page(page.script, title=t(page.title_key), icon=page.icon, url_path=page.name, default=page.default)
+    for page in PAGES
 ]
-page = st.navigation(PAGES)
+page = st.navigation(navigation)
 with friendly_errors():  # visitors see an error id, the server log the traceback
     page.run()

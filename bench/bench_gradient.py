@@ -21,8 +21,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import gradient_figures as gf  # noqa: E402
-from core import gradient_lesson as gl  # noqa: E402
+from topics import gradient  # noqa: E402
+from topics.registry import BY_NAME  # noqa: E402
 
 WARMUP = 2
 
@@ -43,7 +43,7 @@ def app_rerun_ms(repeats):
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    app.switch_page("pages/gradient.py").run()
+    app.switch_page(BY_NAME["gradient"].script).run()
     values = iter([round(-5.0 + 0.1 * k, 1) for k in range(WARMUP + repeats)])
     return median_ms(lambda: app.slider(key="gr_z1").set_value(next(values)).run(), repeats)
 
@@ -52,23 +52,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
     args = parser.parse_args()
-    values = gl.default_values() | {"gr_eps": 0.1, "gr_t": 1.5}
-    state = gl.state_from_values(values)
-    axis = np.linspace(*gl.LOGIT_RANGE, gl.GRID_POINTS)
-    grid_rows = gl.plane_rows(axis, axis)
-    land = gl.landscape(state, 1.0, 20)
-    sweep = gl.sweep(state)
+    values = gradient.state.default_values() | {"gr_eps": 0.1, "gr_t": 1.5}
+    state = gradient.state.state_from_values(values)
+    axis = np.linspace(*gradient.state.LOGIT_RANGE, gradient.numbers.GRID_POINTS)
+    grid_rows = gradient.numbers.plane_rows(axis, axis)
+    land = gradient.numbers.landscape(state, 1.0, 20)
+    sweep = gradient.numbers.sweep(state)
     rows = [
         (
-            f"loss grid {gl.GRID_POINTS}x{gl.GRID_POINTS}",
-            lambda: gl.batch_loss(grid_rows, state),
+            f"loss grid {gradient.numbers.GRID_POINTS}x{gradient.numbers.GRID_POINTS}",
+            lambda: gradient.numbers.batch_loss(grid_rows, state),
         ),
-        ("landscape, 20 steps", lambda: gl.landscape(state, 1.0, 20)),
-        ("landscape, 100 steps", lambda: gl.landscape(state, 1.0, 100)),
-        ("CE/MSE sweep", lambda: gl.sweep(state)),
-        ("landscape figure", lambda: gf.landscape_figure(land, state.true_class)),
-        ("sweep figure", lambda: gf.sweep_figure(sweep)),
-        ("all page_figures()", lambda: gf.page_figures(values)),
+        ("landscape, 20 steps", lambda: gradient.numbers.landscape(state, 1.0, 20)),
+        ("landscape, 100 steps", lambda: gradient.numbers.landscape(state, 1.0, 100)),
+        ("CE/MSE sweep", lambda: gradient.numbers.sweep(state)),
+        ("landscape figure", lambda: gradient.figures.landscape_figure(land, state.true_class)),
+        ("sweep figure", lambda: gradient.figures.sweep_figure(sweep)),
+        ("all page_figures()", lambda: gradient.figures.page_figures(values)),
     ]
     print(f"median of {args.repeats} runs after {WARMUP} warm-up runs")
     for name, fn in rows:

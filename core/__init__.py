@@ -1,6 +1,8 @@
-"""Cross-Entropy Explorer's computation module: pure NumPy, no UI, no torch at import time.
+"""The math of Cross-Entropy Explorer: NumPy only, no UI, no torch at import time. A module here imports
+nothing but the standard library, NumPy and core itself.
 
-- `core.losses`: the torch.nn.functional cross-entropy family (class axis 1).
-- `core.keras_losses`: Keras 3's cross-entropy losses ((y_true, y_pred) order, class axis last).
+- `core.losses`: mirrors torch.nn.functional's cross-entropy family (class axis 1).
+- `core.keras_losses`: mirrors Keras 3's cross-entropy losses ((y_true, y_pred) order, class axis last).
 - `core.gradients`: their analytic gradients, same names and arguments.
+- `core.agreement`: when a number agrees with the framework's: one rule, one tolerance per dtype.
 """

@@ -192,6 +192,14 @@ def log_sigmoid(z):
     return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
 
 
+def logit(p):
+    """logit(p) = log p - log(1 - p), the inverse of the sigmoid: -inf at p = 0 and inf at p = 1; mirrors
+    torch.logit (without eps)."""
+    p = as_float_array(p)
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
+
+
 def positive_log_weight(target, pos_weight):
     """The factor 1 + (pos_weight - 1) * y that BCE with logits puts on log sigmoid(z)."""
     pos_weight = as_float_array(pos_weight, "pos_weight").astype(target.dtype, copy=False)

@@ -1,63 +1,65 @@
 """Gradient: why dL/dz = (p - y) / T, seen two ways, on a landscape, against MSE, through the Jacobian."""
 
-import numpy as np
 import streamlit as st
 
-from core import gradient_figures as gf
-from core import gradient_lesson as gl
-from core import playground as pg
-from core.formatting import fmt, fmt_vector
-from ui.charts import plotly_chart
+from topics import gradient
+from topics.shared import sample
+from topics.shared.formatting import fmt, fmt_vector
+from topics.shared.url_params import by_key
+from ui import messages
+from ui.charts import show_figure
+from ui.controls import slider
 from ui.errors import friendly_fragment
 from ui.language import current_language, t
+from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
-from ui.url_state import current_values, publish, refused_notice, restore, set_values
+from ui.url_state import current_values, publish, refused_notice, restore
 
-SPECS = gl.url_specs()
+SPECS = gradient.state.url_specs()
+SPEC = by_key(SPECS)
+PAGE = "gradient"
 MAP_KEY = "gr_map"
+# Formulas hold 3 x 3 matrices: on a phone they are drawn smaller, and scroll rather than clip.
+FORMULA_CSS = """<style>
+@media (max-width: 640px) { [class*="st-key-gr_formulas"] .katex-display { font-size: 0.75em; } }
+[class*="st-key-gr_formulas"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+</style>"""
 
 
 def move_to_click():
     """A click on the map selects one of its points: move the current point there."""
-    points = st.session_state[MAP_KEY].selection.points
-    clicked = [p for p in points if "x" in p and "y" in p]
-    if clicked:
-        values = gl.values_for_point(clicked[0]["x"], clicked[0]["y"])
-        set_values(values)
+    if messages.apply(PAGE, "map", gradient.state.clicked, st.session_state[MAP_KEY].selection.points).values:
         st.session_state._gr_clicked = True
-        st.session_state._gr_message = t(
-            "gr.click_selected", z1=fmt(values["gr_z1"], 1), z2=fmt(values["gr_z2"], 1)
-        )
 
 
-def chart(figure, key, box, alt, **options):
+def chart(page_figure, key, box, **options):
     """A chart inside a container keyed `box` (the browser tests find it by that class)."""
     with st.container(key=box):
-        plotly_chart(figure, key, alt, **options)
+        show_figure(page_figure, key, **options)
+
+
+# Controls
 
 
 def controls():
     st.subheader(t("gr.controls"))
     for index in (1, 2):
-        st.slider(t("gr.logit", index=index), *gl.LOGIT_RANGE, step=0.1, format="%.1f", key=f"gr_z{index}")
+        slider(SPEC[f"gr_z{index}"], t("gr.logit", index=index), format="%.1f")
     st.caption(t("gr.z0_note"))
+    classes = list(range(gradient.state.NUM_CLASSES))
     st.radio(
         t("gr.true_class"),
-        list(range(gl.NUM_CLASSES)),
+        classes,
         key="gr_class",
         horizontal=True,
         format_func=lambda k: t("gr.class_name", index=k),
     )
-    st.slider(
-        t("gr.temperature"),
-        *gl.TEMPERATURE_RANGE,
-        step=0.1,
-        format="%.1f",
-        key="gr_t",
-        help=t("gr.temperature_help"),
-    )
-    st.slider(t("gr.smoothing"), *gl.SMOOTHING_RANGE, step=0.01, key="gr_eps", help=t("gr.smoothing_help"))
+    slider(SPEC["gr_t"], t("gr.temperature"), format="%.1f", help=t("gr.temperature_help"))
+    slider(SPEC["gr_eps"], t("gr.smoothing"), help=t("gr.smoothing_help"))
+
+
+# The numbers, the pictures, the words
 
 
 def readouts(readout):
@@ -69,36 +71,24 @@ def readouts(readout):
                 st.metric(t("gr.gradient_entry", index=k), fmt(entry))
 
 
-def derivation(state, readout):
+def derivation(state, readout, lang):
     st.header(t("gr.derivation_title"))
-    chain, logsumexp = gl.derivation_routes(state, readout)
-    left, right = st.columns(2, gap="large")
-    for column, title, blocks in ((left, "gr.route_chain", chain), (right, "gr.route_lse", logsumexp)):
-        with column, st.container(key=f"gr_{title.split('.')[-1]}"):
-            st.caption(t(title))
-            for block in blocks:
-                st.latex(block)
+    chain, logsumexp = gradient.formulas.derivation_routes(state, readout)
+    for column, title, blocks in zip(
+        st.columns(2, gap="large"), ("chain", "lse"), (chain, logsumexp), strict=True
+    ):
+        with column, st.container(key=f"gr_{title}"):
+            st.caption(t(f"gr.route_{title}"))
+            latex_blocks(blocks)
     st.write(t("gr.same_vector", vector=fmt_vector(readout.gradient)))
-    finite_differences(state)
-
-
-def finite_differences(state):
-    check = gl.finite_difference_check(state)
+    check = gradient.numbers.finite_difference_check(state)
     st.subheader(t("gr.fd_title"))
-    st.caption(t("gr.fd_help", step=f"{gl.FINITE_DIFFERENCE_STEP:g}"))
-    table = {
-        t("gr.fd.logit"): [f"z{k}" for k in range(gl.NUM_CLASSES)],
-        t("gr.fd.analytic"): [fmt(v, 8) for v in check.analytic],
-        t("gr.fd.numerical"): [fmt(v, 8) for v in check.numerical],
-        t("gr.fd.diff"): [f"{d:.1e}" for d in np.abs(check.analytic - check.numerical)],
-    }
-    with st.container(key="gr_fd_table"):
-        st.dataframe(table, hide_index=True)
+    st.caption(t("gr.fd_help", step=f"{gradient.numbers.FINITE_DIFFERENCE_STEP:g}"))
+    text_table(gradient.words.finite_difference_table(check, lang), "gr_fd_table")
     with st.container(key="gr_fd_max"):
         st.metric(t("gr.fd_max"), f"{check.max_difference:.1e}")
-    (st.success if check.max_difference < 1e-6 else st.error)(
-        t("gr.fd_ok" if check.max_difference < 1e-6 else "gr.fd_bad")
-    )
+    agrees = check.max_difference < gradient.numbers.FINITE_DIFFERENCE_TOLERANCE
+    (st.success if agrees else st.error)(t("gr.fd_ok" if agrees else "gr.fd_bad"))
 
 
 @friendly_fragment
@@ -108,85 +98,46 @@ def landscape_panel(lang):
     if st.session_state.pop("_gr_clicked", False):
         st.rerun()
     values = current_values(SPECS)
-    state = gl.state_from_values(values)
+    state = gradient.state.state_from_values(values)
     st.header(t("gr.landscape_title"))
     st.write(t("gr.landscape_intro"))
     left, right = st.columns(2)
-    left.slider(t("gr.learning_rate"), *gl.LEARNING_RATE_RANGE, step=0.05, key="gr_lr")
-    right.slider(t("gr.steps"), *gl.STEPS_RANGE, key="gr_steps")
-    message = st.session_state.pop("_gr_message", None)
-    if message:
-        st.toast(message, icon=":material/ads_click:")
-    land = gl.landscape(state, values["gr_lr"], values["gr_steps"])
-    chart(
-        gf.landscape_figure(land, state.true_class, lang, chart_theme()),
-        MAP_KEY,
-        "gr_landscape",
-        gf.landscape_alt(land, lang),
-        on_select=move_to_click,
-        selection_mode="points",
-    )
+    slider(SPEC["gr_lr"], t("gr.learning_rate"), left)
+    slider(SPEC["gr_steps"], t("gr.steps"), right)
+    messages.toast(PAGE, "map", icon=":material/ads_click:")
+    land = gradient.numbers.landscape(state, values["gr_lr"], values["gr_steps"])
+    landscape = gradient.figures.landscape_page_figure(state, land, values, lang, chart_theme())
+    chart(landscape, MAP_KEY, "gr_landscape", on_select=move_to_click, selection_mode="points")
     with st.container(key="gr_path_caption"):
-        st.caption(gf.landscape_caption(land, values, lang))
-    rises = np.flatnonzero(np.diff(land.path.losses) > 0)
-    if rises.size:
-        st.warning(t("gr.path_rises", lr=fmt(values["gr_lr"], 2), step=int(rises[0]) + 1))
-    before, after = gl.flat_direction_check(state)
-    st.write(t("gr.flat_direction", before=fmt(before), after=fmt(after)))
-    minimum_sentence(state, land)
-    publish(SPECS)  # a fragment run skips the page's own publish at the bottom
-
-
-def minimum_sentence(state, land):
+        st.caption(landscape.caption)
+    if warning := gradient.words.path_warning(land, values["gr_lr"], lang):
+        st.warning(warning)
+    st.write(gradient.words.flat_direction_sentence(state, lang))
     with st.container(key="gr_minimum"):
-        if land.minimum is None:
-            st.write(t("gr.no_minimum", c=state.true_class))
-            return
-        z1, z2 = land.minimum
-        gap = state.temperature * gl.smoothing_gap(state.smoothing)
-        sentence = t(
-            "gr.minimum",
-            eps=fmt(state.smoothing, 2),
-            c=state.true_class,
-            gap=fmt(gap),
-            z1=fmt(z1),
-            z2=fmt(z2),
-        )
-        if max(abs(z1), abs(z2)) > gl.LOGIT_RANGE[1]:
-            sentence += " " + t("gr.minimum_outside")
-        st.write(sentence)
+        st.write(gradient.words.minimum_sentence(state, land, lang))
+    publish(SPECS)  # a fragment run skips the page's own publish at the bottom
 
 
 def sweep_panel(state, lang):
     st.header(t("gr.sweep_title"))
     st.write(t("gr.sweep_intro", c=state.true_class))
-    sweep = gl.sweep(state)
-    chart(
-        gf.sweep_figure(sweep, lang, chart_theme()), "gr_sweep", "gr_sweep_chart", gf.sweep_alt(sweep, lang)
-    )
+    along_true_logit = gradient.figures.sweep_page_figure(gradient.numbers.sweep(state), lang, chart_theme())
+    chart(along_true_logit, "gr_sweep", "gr_sweep_chart")
     with st.container(key="gr_sweep_sentence"):
-        st.write(gf.sweep_sentence(sweep, lang))
+        st.write(along_true_logit.caption)
 
 
 def jacobian_panel(state, readout, lang):
     st.header(t("gr.jacobian_title"))
     st.write(t("gr.jacobian_intro"))
-    jacobian = gl.softmax_jacobian(readout.probs)
     chart(
-        gf.jacobian_figure(jacobian, lang, chart_theme()),
+        gradient.figures.jacobian_page_figure(readout.probs, lang, chart_theme()),
         "gr_jacobian",
         "gr_jacobian_chart",
-        gf.jacobian_alt(jacobian, lang),
     )
     st.caption(t("gr.jacobian_caption"))
-    st.latex(gl.chain_rule_line(readout, state.temperature))
+    st.latex(gradient.formulas.chain_rule_line(readout, state.temperature))
 
-
-# Formulas hold 3 x 3 matrices: on a phone they are drawn smaller, and scroll rather than clip.
-FORMULA_CSS = """<style>
-@media (max-width: 640px) { [class*="st-key-gr_formulas"] .katex-display { font-size: 0.75em; } }
-[class*="st-key-gr_formulas"] .katex-display { overflow-x: auto; overflow-y: hidden; }
-</style>"""
 
 # The page
 
@@ -198,9 +149,8 @@ st.title(t("gr.title"))
 st.write(t("gr.intro"))
 refused_notice(refused, "gr_notice")
 
-values = current_values(SPECS)
-state = gl.state_from_values(values)
-readout = pg.evaluate(state)
+state = gradient.state.state_from_values(current_values(SPECS))
+readout = sample.evaluate(state)
 control_column, view_column = st.columns([1, 2], gap="large")
 with view_column:
     readouts(readout)
@@ -208,7 +158,7 @@ with view_column:
 with control_column:
     controls()
 with st.container(key="gr_formulas"):
-    derivation(state, readout)
+    derivation(state, readout, lang)
 sweep_panel(state, lang)
 with st.container(key="gr_formulas_jacobian"):
     jacobian_panel(state, readout, lang)

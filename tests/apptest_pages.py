@@ -4,15 +4,22 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from topics.registry import BY_NAME
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def open_app_page(page, timeout=90, **query):
-    """AppTest of app.py with `query` in the URL, switched to `page` (e.g. "pages/batch.py") and run
-    once; fails if the run raised."""
+def page_script(name):
+    """The script of a page, by its name in topics.registry ("batch" -> "pages/batch.py")."""
+    return BY_NAME[name].script
+
+
+def open_app_page(name, timeout=90, **query):
+    """AppTest of app.py with `query` in the URL, switched to the page `name` (as in topics.registry)
+    and run once; fails if the run raised."""
     app = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in query.items():
         app.query_params[key] = value
-    app.switch_page(page).run()
+    app.switch_page(page_script(name)).run()
     assert not app.exception, app.exception
     return app

@@ -21,6 +21,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
+from core import agreement  # noqa: E402
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 # `import core` and `import strategies` work under plain `pytest` as well as `python -m pytest`.
@@ -45,19 +47,23 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+# The lanes: tests/browser drive a real Chromium, tests/deploy start servers (and a balancer). Everything
+# else is the fast lane: python -m pytest -m "not browser and not hosting".
+LANES = {"browser": "browser", "deploy": "hosting"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = Path(item.fspath).relative_to(TESTS).parts[0]
+        if folder in LANES:
+            item.add_marker(LANES[folder])
+
+
 def pytest_configure(config):
     """AppTest runs pages in this process: show their exceptions in full, not the visitors' redacted text."""
     from streamlit import config as streamlit_config
 
     streamlit_config.set_option("client.showErrorDetails", "full")
-
-
-# Tolerances per dtype: (rtol, atol). atol is scaled by the magnitude of the compared values (at
-# least 1), so a loss of 1e4 from logits of 1e4 is held to rtol, not to a fixed atol.
-TOLERANCES = {
-    np.dtype(np.float64): (1e-9, 1e-12),
-    np.dtype(np.float32): (1e-5, 1e-6),
-}
 
 
 class Oracle:
@@ -67,7 +73,8 @@ class Oracle:
         self.count = 0
 
     def close(self, actual, expected, what="", dtype=None, scale=None, check_dtype=True):
-        """Assert `actual` (core) equals `expected` (torch/Keras) to the tolerance of `dtype`.
+        """Assert `actual` (core) agrees with `expected` (torch/Keras) under core.agreement's rule, with the
+        tolerance of `dtype`.
 
         `expected` may be a torch tensor or an array. NaN must meet NaN and infinities must match.
         `dtype` defaults to the expected value's dtype. `scale` sets the absolute tolerance, atol *
@@ -83,23 +90,19 @@ class Oracle:
             assert actual.dtype == expected.dtype, (
                 f"{what}: dtype {actual.dtype} != framework {expected.dtype}"
             )
-        rtol, atol = TOLERANCES[np.dtype(dtype or expected.dtype)]
-        if scale is None:
-            finite = np.abs(expected[np.isfinite(expected)])
-            scale = float(finite.max()) if finite.size else 1.0
-        atol = atol * np.maximum(1.0, np.asarray(scale, dtype=np.float64))
+        dtype = dtype or expected.dtype
+        ok = agreement.agreeing(actual, expected, dtype, scale)  # the one rule: core/agreement.py
         a, e = actual.astype(np.float64), expected.astype(np.float64)
-        ok = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
         if not np.all(ok):
             bad = np.argwhere(~np.broadcast_to(ok, e.shape))[:5]
-            atol_b = np.broadcast_to(atol, e.shape)
             rows = [
-                f"  at {tuple(int(i) for i in idx)}: core {a[tuple(idx)]!r}, framework {e[tuple(idx)]!r}, "
-                f"atol {atol_b[tuple(idx)]:.3g}"
+                f"  at {tuple(int(i) for i in idx)}: core {a[tuple(idx)]!r}, framework {e[tuple(idx)]!r}"
                 for idx in bad
             ]
+            limits = agreement.tolerance(dtype)
             raise AssertionError(
-                f"{what}\n{int((~ok).sum())} of {e.size} elements differ (rtol={rtol:g}):\n"
+                f"{what}\n{int((~ok).sum())} of {e.size} elements differ "
+                f"(rtol={limits.rtol:g}, atol={limits.atol:g} x max(1, scale)):\n"
                 + "\n".join(rows)
                 + f"\ncore:\n{a!r}\nframework:\n{e!r}"
             )
@@ -137,6 +140,17 @@ def torch_cpu():
 
     torch.set_num_threads(1)
     return torch
+
+
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands its count to the controller (pytest_testnodedown)."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["oracle_count"] = _ORACLE.count
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    _ORACLE.count += getattr(node, "workeroutput", {}).get("oracle_count", 0)
 
 
 def pytest_terminal_summary(terminalreporter):

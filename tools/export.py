@@ -19,12 +19,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from core import exports
-from core.figures import THEMES
-from core.i18n import LANGUAGES
+from tools import page_states
 from tools.figure_export import FORMATS
 from tools.manifest import Builder, Entry, EntryError, entry, read_manifest
 from tools.screenshots import file_stem, sigterm_as_exit
+from topics import registry
+from topics.shared.figures import THEMES
+from topics.shared.i18n import LANGUAGES
 
 DEFAULT_MANIFEST = Path("docs/figures.toml")
 DEFAULT_OUT = Path("exports")
@@ -33,8 +34,8 @@ DEFAULT_OUT = Path("exports")
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "list":
-        for page in exports.PAGES:
-            print(f"{page}: {', '.join(exports.figure_names(page))}")
+        for page in registry.BY_NAME:
+            print(f"{page}: {', '.join(page_states.figure_names(page))}")
         return 0
     if args.command == "build":
         entries, errors = read_manifest(args.manifest)
@@ -87,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
     one_off = (("figure", "export one figure"), ("screenshot", "screenshot a page or an element"))
     for command, helptext in one_off:
         sub = commands.add_parser(command, help=helptext)
-        sub.add_argument("page", help=f"one of: {', '.join(exports.PAGES)}")
+        sub.add_argument("page", help=f"one of: {', '.join(registry.BY_NAME)}")
         if command == "figure":
             sub.add_argument("figure", help="a figure name (see: list)")
             sub.add_argument("--format", choices=FORMATS, default="svg")

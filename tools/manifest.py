@@ -3,7 +3,7 @@
 Each `[[figure]]` table is one file:
 
     name = "playground-probs"       # the file stem: docs/figures/playground-probs.svg (+ .json)
-    page = "playground"             # a page's url path (core.exports.PAGES)
+    page = "playground"             # a page's url path (topics.registry)
     state = "pg_z0=3&pg_class=1"    # the page's URL query string, as the app writes it ("" = defaults)
     figure = "probs"                # one of the page's figures (python -m tools.export list) ...
     screenshot = "pg_loss"          # ... or a screenshot: "page", a test id, a key or a CSS selector
@@ -28,11 +28,11 @@ import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from core import exports
-from core.figures import THEMES
-from core.i18n import LANGUAGES, STRINGS, text
+from tools import page_states
 from tools.figure_export import FORMATS, FigureExporter
 from tools.screenshots import Screenshotter, url_path
+from topics.shared.figures import THEMES
+from topics.shared.i18n import LANGUAGES, STRINGS, text
 
 SCREENSHOT_WIDTH, SCREENSHOT_HEIGHT = 1280, 900
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -164,7 +164,7 @@ class Builder:
 
     def build(self, made: Entry) -> Path:
         """Write one entry's file and its caption sidecar; returns the file's path."""
-        state = exports.read_state(made.page, made.state)
+        state = page_states.read_state(made.page, made.state)
         lang = made.lang or state.lang or "en"
         if made.figure is not None:
             image, words = self._figure(made, state, lang)
@@ -196,7 +196,7 @@ class Builder:
     def _page_figures(self, made, state, lang):
         key = (made.page, made.state, lang, made.theme)
         if key not in self._figures:
-            module = exports.page_module(made.page)
+            module = page_states.page_entry(made.page)
             self._figures[key] = module.page_figures(state.values, lang, made.theme)
         return self._figures[key]
 
@@ -206,7 +206,7 @@ class Builder:
             self._started.append(self._shooter)
         query = made.state
         if state.lang is None and made.lang is not None:
-            query = "&".join(part for part in (query, f"{exports.LANG_KEY}={made.lang}") if part)
+            query = "&".join(part for part in (query, f"{page_states.LANG_KEY}={made.lang}") if part)
         element = None if made.screenshot == "page" else made.screenshot
         width, height = made.width or SCREENSHOT_WIDTH, made.height or SCREENSHOT_HEIGHT
         shot = self._shooter.shot(made.page, query, width, height, element)

@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.errors import FragmentHandledException
 from streamlit.logger import get_logger
 
-from core.i18n import text
+from topics.shared.i18n import text
 from ui.language import current_language
 
 LOGGER = get_logger("explorer.errors")  # Streamlit's log format and level (logger.level)

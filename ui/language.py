@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core.i18n import LANGUAGES, normalise_language, text
-from core.url_params import ChoiceParam
+from topics.shared.i18n import LANGUAGES, normalise_language, text
+from topics.shared.url_params import ChoiceParam
 
 LANG_KEY = "lang"
 
@@ -38,3 +38,9 @@ def language_switch():
         format_func=LANGUAGES.get,
         required=True,
     )
+
+
+def labels(prefix, **values):
+    """A format_func for a widget's options: option -> the string "<prefix>.<option>", in the current
+    language, with `values` filled in."""
+    return lambda option: t(f"{prefix}.{option}", **values)

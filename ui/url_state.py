@@ -14,7 +14,7 @@ when a page is opened again.
 
 import streamlit as st
 
-from core.url_params import encode_params, read_params
+from topics.shared.url_params import encode_params, read_params
 from ui.language import language_param, t
 
 KEPT = "_kept_control_values"  # {control key: value}; not a widget key, so a page switch keeps it

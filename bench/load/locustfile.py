@@ -1,6 +1,6 @@
 """Locust: simulated students on the explorer, each speaking Streamlit's websocket protocol.
 
-A student opens a random page of app.py (every st.Page registered there), then moves a random slider
+A student opens a random page of the app (every page in topics.registry), then moves a random slider
 every 2 to 4 seconds. Locust records each step as a request:
 
 - "open":   loading the page and its first run;
@@ -22,9 +22,11 @@ from pathlib import Path
 from locust import User, between, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[2])
+)  # the repository: topics.registry lists the pages
 from st_client import SessionError, StreamlitSession, app_url_paths, query_values  # noqa: E402
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 AFFINITY_COOKIE = "SERVERID"  # set by deploy/haproxy.cfg: which replica a browser sticks to
 OPEN_SESSIONS = set()  # every student's session, so a stopped run can close what its users left open
 
@@ -38,7 +40,7 @@ def close_all_sessions():
 
 class Student(User):
     wait_time = between(2, 4)
-    pages = app_url_paths(APP)
+    pages = app_url_paths()
 
     def on_start(self):
         self.rng = random.Random()

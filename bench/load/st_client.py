@@ -10,7 +10,6 @@ This module has no Locust in it, so tests can drive a session directly; bench/lo
 it in a Locust user.
 """
 
-import ast
 import http.cookiejar
 import re
 import time
@@ -222,22 +221,13 @@ def query_values(query_string):
     return dict(urllib.parse.parse_qsl(query_string or ""))
 
 
-def app_pages(app_file):
-    """(url path, script) of every st.Page("pages/x.py", ...) in app.py: the url path is "" for the
-    default page, else the url_path= given or the file's stem (Streamlit's rule). New pages join the
-    load test and the hosting tests by themselves."""
-    pages = []
-    for node in ast.walk(ast.parse(open(app_file, encoding="utf-8").read())):
-        if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page" and node.args):
-            continue
-        script = node.args[0].value
-        keywords = {k.arg: k.value.value for k in node.keywords if isinstance(k.value, ast.Constant)}
-        if keywords.get("default") is True:
-            pages.append(("", script))
-        else:
-            pages.append((keywords.get("url_path", script.rsplit("/", 1)[-1].removesuffix(".py")), script))
-    return pages
+def app_pages():
+    """(url path, script) of every page of the app (topics.registry): the url path is "" for the
+    default page. New pages join the load test and the hosting tests by themselves."""
+    from topics.registry import PAGES
+
+    return [(page.url_path, page.script) for page in PAGES]
 
 
-def app_url_paths(app_file):
-    return [url_path for url_path, _ in app_pages(app_file)]
+def app_url_paths():
+    return [url_path for url_path, _ in app_pages()]

@@ -10,7 +10,6 @@ container, the benign console noise of a deep link.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import ctypes
 import os
@@ -402,38 +401,13 @@ class ConsoleRecorder:
 
 @dataclass(frozen=True)
 class PageSpec:
-    name: str  # the url path Streamlit gives the page (inferred from the file name if not set)
+    name: str  # the page's name in topics.registry (its url path, or the default page's name)
     url_path: str  # "/" for the default page, "/<name>" otherwise
     script: str
 
 
-def registered_pages(app: Path = APP) -> list[PageSpec]:
-    """The pages registered with st.Page("...") in app.py, read from its source (not run).
+def registered_pages() -> list[PageSpec]:
+    """The app's pages, from topics.registry (what app.py's st.navigation is built from)."""
+    from topics.registry import PAGES
 
-    A page's url path is its `url_path=` if given as a literal, else what Streamlit infers from the
-    file name; the page with `default=True` (or the first one, as in Streamlit) is served at `/`.
-    """
-    from streamlit.source_util import page_icon_and_name
-
-    calls = []
-    for node in ast.walk(ast.parse(app.read_text())):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Page"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            keywords = {
-                k.arg: k.value.value for k in node.keywords if k.arg and isinstance(k.value, ast.Constant)
-            }
-            calls.append((node.lineno, node.col_offset, node.args[0].value, keywords))
-    calls.sort()
-    specs, has_default = [], any(kw.get("default") is True for *_, kw in calls)
-    for index, (_, _, script, keywords) in enumerate(calls):
-        name = keywords.get("url_path") or page_icon_and_name(Path(script))[1]
-        name = str(name).strip().strip("/")
-        default = keywords.get("default") is True or (not has_default and index == 0)
-        specs.append(PageSpec(name=name, url_path="/" if default else f"/{name}", script=script))
-    return specs
+    return [PageSpec(page.name, f"/{page.url_path}", page.script) for page in PAGES]

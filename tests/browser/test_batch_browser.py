@@ -20,8 +20,8 @@ from st_harness import (
     wait_idle,
 )
 
-from core import batch as bt
-from core.formatting import fmt
+from topics import batch
+from topics.shared.formatting import fmt
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def test_editing_a_cell_updates_the_loss_and_the_url(page):
     expect(page.locator(LOSS)).to_have_text(SEED_LOSS)
     edit_logit(page, row=1, column=2, value="3")
     logits = ((2.0, 1.0, 0.1), (0.5, 2.0, 3.0))
-    expected = fmt(bt.evaluate(bt.BatchState(logits=logits)).loss)
+    expected = fmt(batch.numbers.evaluate(batch.state.BatchState(logits=logits)).loss)
     expect(page.locator(LOSS)).to_have_text(expected)
     assert "bt_logits=2%2C1%2C0.1%3B0.5%2C2%2C3" in page.url or "bt_logits=2,1,0.1;0.5,2,3" in page.url
 
@@ -91,7 +91,9 @@ def test_a_non_number_in_a_cell_is_named_and_the_loss_stays(page):
 def test_url_state_and_chinese(page):
     open_batch(page, "lang=zh&bt_reduction=sum&bt_weight=1,1,2")
     expect(page.locator(NAV)).to_contain_text("批量计算")
-    expected = fmt(bt.evaluate(bt.BatchState(reduction="sum", weight=(1.0, 1.0, 2.0))).loss)
+    expected = fmt(
+        batch.numbers.evaluate(batch.state.BatchState(reduction="sum", weight=(1.0, 1.0, 2.0))).loss
+    )
     expect(page.locator(LOSS)).to_have_text(expected)
 
 

@@ -15,9 +15,8 @@ import pytest
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
 
-from core import binary as bn
-from core import binary_figures
-from core.formatting import fmt
+from topics import binary
+from topics.shared.formatting import fmt
 
 pytestmark = pytest.mark.browser
 
@@ -51,12 +50,12 @@ def open_binary(page, query: str = "") -> None:
 
 
 def curve_state(page):
-    return page.evaluate(_CURVE_JS, [CURVES, binary_figures.FIRST_MOVING_TRACE])
+    return page.evaluate(_CURVE_JS, [CURVES, binary.figures.FIRST_MOVING_TRACE])
 
 
 def test_binary_page_shows_cores_numbers_and_is_in_the_navigation(page):
     open_binary(page)
-    readout = bn.evaluate(bn.BinaryState())
+    readout = binary.numbers.evaluate(binary.state.BinaryState())
     expect(page.locator(FIRST_LOSS)).to_have_text(fmt(readout.bce_logits))
     expect(page.locator(NAV)).to_contain_text("Binary")
     wait_charts(page, timeout_ms=LOAD_TIMEOUT_MS)
@@ -68,7 +67,7 @@ def test_dragging_the_charts_own_slider_moves_the_curve_before_release(page):
     wait_charts(page, timeout_ms=LOAD_TIMEOUT_MS)
     page.locator(CURVES).scroll_into_view_if_needed()
     start = curve_state(page)
-    assert start["frames"] == len(bn.label_grid())
+    assert start["frames"] == len(binary.numbers.label_grid())
     assert start["active"] == 92  # the page's y = 0.92
     grip = page.locator(f"{CURVES} .slider-grip-rect").first
     rail = page.locator(f"{CURVES} .slider-rail-rect").first
@@ -85,17 +84,19 @@ def test_dragging_the_charts_own_slider_moves_the_curve_before_release(page):
     assert during["y"] != start["y"], "the curve did not move while dragging"
     label = during["active"] / 100
     assert 0.2 < label < 0.4
-    expected = binary_figures.frame_data(0.9129, label)["current"]["y"]  # Plotly's typed-array spec
+    expected = binary.figures.frame_data(0.9129, label)["current"]["y"]  # Plotly's typed-array spec
     values = np.frombuffer(base64.b64decode(expected["bdata"]), dtype=expected["dtype"])
     assert during["y"] == pytest.approx(values.tolist(), abs=1e-5)
     # The figure's slider runs in the browser only: the page's readouts have not rerun.
-    expect(page.locator(FIRST_LOSS)).to_have_text(fmt(bn.evaluate(bn.BinaryState()).bce_logits))
+    expect(page.locator(FIRST_LOSS)).to_have_text(
+        fmt(binary.numbers.evaluate(binary.state.BinaryState()).bce_logits)
+    )
 
 
 def test_url_state_and_chinese(page):
     open_binary(page, "lang=zh&bin_z=-3&bin_y=0.25&bin_pw=4")
     expect(page.locator(NAV)).to_contain_text("二分类")
-    readout = bn.evaluate(bn.BinaryState(z=-3.0, y=0.25, pos_weight=4.0))
+    readout = binary.numbers.evaluate(binary.state.BinaryState(z=-3.0, y=0.25, pos_weight=4.0))
     expect(page.locator(FIRST_LOSS)).to_have_text(fmt(readout.bce_logits))
     wait_charts(page, timeout_ms=LOAD_TIMEOUT_MS)
     assert curve_state(page)["active"] == 25

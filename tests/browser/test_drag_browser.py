@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import expect
 from st_harness import ROOT, ConsoleRecorder, horizontal_overflow, wait_idle
 
-from core import playground
-from core.formatting import fmt
+from topics import playground
+from topics.shared import sample
+from topics.shared.formatting import fmt
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ PREVIEW_LOSS = ".st-key-pg_drag_box .dl-loss"
 LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
 MAIN = "[data-testid=stMain]"
 JS_SOURCE = ROOT / "ui" / "drag_logits" / "drag_logits.js"
-DEFAULTS = {spec.key: spec.default for spec in playground.url_specs()}
+DEFAULTS = {spec.key: spec.default for spec in playground.state.url_specs()}
 
 
 def open_page(page, path="/"):
@@ -56,7 +57,9 @@ def bar_values_when(page, condition, timeout_s=10.0):
 
 def core_readout(logits):
     """core's readout of the default state with these logits."""
-    return playground.evaluate(playground.state_from_values(DEFAULTS | playground.values_for_logits(logits)))
+    return sample.evaluate(
+        playground.state.state_from_values(DEFAULTS | playground.state.values_for_logits(logits))
+    )
 
 
 def core_loss_text(logits) -> str:
@@ -66,14 +69,14 @@ def core_loss_text(logits) -> str:
 def point_for(page, index: int, value: float) -> tuple[float, float]:
     """Viewport (x, y) on bar `index` where a pointer sets the logit to `value`."""
     box = page.locator(BARS).nth(index).bounding_box()
-    low, high = playground.LOGIT_RANGE
+    low, high = playground.state.LOGIT_RANGE
     return box["x"] + box["width"] / 2, box["y"] + (high - value) / (high - low) * box["height"]
 
 
 def test_dragging_a_bar_moves_the_softmax_before_release_and_core_has_the_last_word(page):
     open_page(page)
     probs_before = page.locator(PROB_TEXTS).all_inner_texts()
-    assert probs_before == [fmt(p) for p in playground.evaluate(playground.PlaygroundState()).probs]
+    assert probs_before == [fmt(p) for p in sample.evaluate(sample.SampleState()).probs]
 
     page.mouse.move(*point_for(page, 1, 1.0))
     page.mouse.down()
@@ -158,20 +161,20 @@ def agreement_states():
     for index in range(60):
         num_classes = int(rng.integers(2, 11))
         states.append(
-            playground.PlaygroundState(
+            sample.SampleState(
                 logits=tuple(rng.normal(0, 4, num_classes)),
                 true_class=int(rng.integers(num_classes)),
-                target_kind=playground.TARGET_KINDS[index % 3],
+                target_kind=playground.state.TARGET_KINDS[index % 3],
                 soft_weights=tuple(rng.uniform(0, 1, num_classes)),
                 smoothing=float(rng.uniform(0, 1)),
                 temperature=float(rng.choice([0.1, 0.5, 1.0, 3.0, 10.0])),
             )
         )
     for temperature in (0.1, 1.0, 10.0):
-        for kind in playground.TARGET_KINDS:
+        for kind in playground.state.TARGET_KINDS:
             for logits in [(100.0, -100.0), (-100.0, 100.0, 0.0), (100.0, 100.0, -100.0, 99.9), (0.0, 0.0)]:
                 states.append(
-                    playground.PlaygroundState(
+                    sample.SampleState(
                         logits=logits,
                         true_class=1,
                         target_kind=kind,
@@ -189,7 +192,7 @@ def test_javascript_preview_agrees_with_core(page):
     cases = [
         {
             "logits": list(state.logits),
-            "target": playground.target_distribution(state).tolist(),
+            "target": sample.target_distribution(state).tolist(),
             "temperature": state.temperature,
         }
         for state in states
@@ -205,7 +208,7 @@ def test_javascript_preview_agrees_with_core(page):
     )
     numbers = []
     for state, result in zip(states, results, strict=True):
-        readout = playground.evaluate(state)
+        readout = sample.evaluate(state)
         np.testing.assert_allclose(result["probs"], readout.probs, rtol=1e-6, atol=1e-12, err_msg=str(state))
         np.testing.assert_allclose(result["loss"], readout.loss, rtol=1e-6, atol=1e-12, err_msg=str(state))
         np.testing.assert_allclose(

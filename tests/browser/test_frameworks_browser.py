@@ -12,9 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
 
-from core import frameworks as fw
-from core import mistakes
-from core.formatting import fmt
+from topics import frameworks
+from topics.shared.formatting import fmt
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +38,7 @@ def test_frameworks_page_shows_keras_1_3359_against_torch_1_2288(page):
     expect(page.locator(NAV)).to_contain_text("Frameworks")
     expect(card_metrics(page, "keras_from_logits")).to_have_text(["1.3359", "1.2288", "+0.1071"])
     expect(page.locator(".st-key-fw_api_table")).to_be_visible()
-    for card in mistakes.all_mistakes(fw.FrameworkState()):
+    for card in frameworks.mistakes.all_mistakes(frameworks.state.FrameworkState()):
         expect(card_metrics(page, card.key).first).to_have_text(fmt(card.written.loss))
 
 
@@ -58,7 +57,9 @@ def test_url_state_and_chinese(page):
     open_frameworks(page, "lang=zh&fw_big=10")
     expect(page.locator(NAV)).to_contain_text("框架对照")
     card = next(
-        c for c in mistakes.all_mistakes(fw.FrameworkState(big_logit=10.0)) if c.key == "bce_saturation"
+        c
+        for c in frameworks.mistakes.all_mistakes(frameworks.state.FrameworkState(big_logit=10.0))
+        if c.key == "bce_saturation"
     )
     expect(card_metrics(page, "bce_saturation").first).to_have_text(fmt(card.written.loss))
 

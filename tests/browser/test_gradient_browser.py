@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
 
-from core import gradient_lesson as gl
-from core import playground as pg
-from core.formatting import fmt
+from topics import gradient
+from topics.shared import sample
+from topics.shared.formatting import fmt
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,9 @@ def open_gradient(page, query: str = "") -> None:
 
 
 def core_loss(**changes):
-    return fmt(pg.evaluate(gl.state_from_values(gl.default_values() | changes)).loss)
+    return fmt(
+        sample.evaluate(gradient.state.state_from_values(gradient.state.default_values() | changes)).loss
+    )
 
 
 def test_gradient_page_shows_the_seed_numbers_and_every_chart(page):
@@ -55,7 +57,7 @@ def test_gradient_page_shows_the_seed_numbers_and_every_chart(page):
 def test_a_click_on_the_map_moves_the_point_and_every_number(page):
     open_gradient(page)
     area = page.locator(f"{MAP} .nsewdrag").first.bounding_box()
-    low, high = gl.LOGIT_RANGE
+    low, high = gradient.state.LOGIT_RANGE
     z1, z2 = 2.0, 3.0  # on the click grid (0.5 apart)
     x = area["x"] + (z1 - low) / (high - low) * area["width"]
     y = area["y"] + (high - z2) / (high - low) * area["height"]

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from st_harness import ROOT, ConsoleRecorder, StreamlitServer, wait_charts, wait_idle
 
-from core.figures import THEMES
+from topics.shared.figures import THEMES
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ _COMPONENT = st.components.v2.component(
 
 
 def drag_logits(key, data, on_release):
-    """Draw the bars for `data` (core.playground.drag_data); `on_release(logits)` gets the list the
+    """Draw the bars for `data` (topics.playground.figures.drag_data); `on_release(logits)` gets the list the
     browser sent (untrusted: validate it)."""
 
     def released():

@@ -1,12 +1,12 @@
 // The playground's draggable logit bars (Streamlit components v2, drawn in the page, not an iframe).
 //
-// Python sends `data` (core.playground.drag_data): the logits, the target distribution y, the
+// Python sends `data` (topics.playground.figures.drag_data): the logits, the target distribution y, the
 // temperature T, the axis, labels, colours and words. While a bar is dragged this file redraws, once
 // per animation frame, the logit bars, the softmax bars and the loss and gradient numbers from the
 // few lines of math below; on release (or a key press) it sends the logits to Python with
 // setTriggerValue("logits", [...]) and the page recomputes everything from core.
 //
-// The math is exported so a browser test can check it against core.playground.evaluate.
+// The math is exported so a browser test can check it against topics.shared.sample.evaluate.
 
 /** log softmax(s) = s - logsumexp(s), stable: the max is subtracted before exp. */
 export function logSoftmax(scaled) {
@@ -37,7 +37,7 @@ export function snap(value, low, high, step) {
   return Number((Math.round(clipped / step) * step).toFixed(decimals));
 }
 
-/** core.formatting.fmt: fixed decimals, scientific beyond 1e5 or below 10^-decimals, no "-0.0000". */
+/** topics.shared.formatting.fmt: fixed decimals, scientific beyond 1e5 or below 10^-decimals, no "-0.0000". */
 export function fmt(value, decimals = 4) {
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "∞" : "-∞";

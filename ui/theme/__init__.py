@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.figures import THEMES  # the themes core's figures can be drawn in
+from topics.shared.figures import THEMES  # the themes core's figures can be drawn in
 
 KEY = "cee_theme"
 

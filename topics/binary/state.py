@@ -1,0 +1,81 @@
+"""The binary page's state: one prediction (a logit z or a probability p, linked through the sigmoid), a
+soft label y, pos_weight and Keras's label_smoothing, and its URL parameters.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import losses
+from core.losses import logit
+from topics.shared.url_params import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam
+
+FORMS = ("logit", "prob")  # the prediction as BCEWithLogitsLoss's z, or as BCELoss's p
+LOGIT_RANGE = (-10.0, 10.0)
+LOGIT_STEP, PROB_STEP, LABEL_STEP = 0.01, 0.001, 0.01
+POS_WEIGHT_RANGE = (0.1, 10.0)
+FAR_RANGE = (1, 100)  # |z| of "the ends" panel
+QUICK_LABELS = (0.0, 1.0, 0.9, 0.92)
+MULTILABEL_LOGITS = ((-0.4089, -1.2471, 0.5907), (-0.4897, -0.8267, -0.7349), (0.5241, -0.1246, -0.4751))
+MULTILABEL_LABELS = ((0.0, 1.0, 1.0), (0.0, 0.0, 1.0), (1.0, 0.0, 1.0))
+MULTILABEL_SHAPE = (3, 3)
+DEFAULT_LOGIT = 2.35  # sigmoid(2.35) = 0.9129, next to the puzzle's 0.91276
+DEFAULT_LABEL = 0.92
+
+
+def url_specs():
+    """The binary page's controls as URL parameters: key, allowed values, default."""
+    return [
+        ChoiceParam("bin_form", FORMS, default="logit"),
+        FloatParam("bin_z", *LOGIT_RANGE, default=DEFAULT_LOGIT, step=LOGIT_STEP),
+        FloatParam("bin_p", 0.0, 1.0, default=prob_for_logit(DEFAULT_LOGIT), step=PROB_STEP),
+        FloatParam("bin_y", 0.0, 1.0, default=DEFAULT_LABEL, step=LABEL_STEP),
+        FloatParam("bin_pw", *POS_WEIGHT_RANGE, default=1.0, step=0.1),
+        FloatParam("bin_ls", 0.0, 1.0, default=0.0, step=0.01),
+        IntParam("bin_far", *FAR_RANGE, default=20),
+        BoolParam("bin_mistake", default=True),
+        MatrixParam(
+            "bin_ml_z", MULTILABEL_LOGITS, max_rows=3, max_cols=3, min_rows=3, min_cols=3, max_abs=100
+        ),
+        MatrixParam("bin_ml_y", MULTILABEL_LABELS, max_rows=3, max_cols=3, min_rows=3, min_cols=3, low=0.0),
+    ]
+
+
+def inconsistent_values(values):
+    """Keys whose values the page cannot use together: multi-label targets above 1."""
+    return ["bin_ml_y"] if max(max(row) for row in values["bin_ml_y"]) > 1 else []
+
+
+def prob_for_logit(z):
+    """p = sigmoid(z) on the p slider's grid (the value the p control takes when z is set)."""
+    return round(round(float(losses.sigmoid(np.float64(z))) / PROB_STEP) * PROB_STEP, 3)
+
+
+def logit_for_prob(p):
+    """z = log(p / (1 - p)) on the z slider's grid, held inside LOGIT_RANGE (p = 0 or 1 gives -10 or 10)."""
+    with np.errstate(divide="ignore"):
+        z = float(logit(np.float64(p)))
+    return round(round(float(np.clip(z, *LOGIT_RANGE)) / LOGIT_STEP) * LOGIT_STEP, 2)
+
+
+@dataclass(frozen=True)
+class BinaryState:
+    """What a person sets on the binary page."""
+
+    form: str = "logit"
+    z: float = DEFAULT_LOGIT
+    p: float = 0.913
+    y: float = DEFAULT_LABEL
+    pos_weight: float = 1.0
+    smoothing: float = 0.0
+
+
+def state_from_values(values):
+    return BinaryState(
+        form=values["bin_form"],
+        z=values["bin_z"],
+        p=values["bin_p"],
+        y=values["bin_y"],
+        pos_weight=values["bin_pw"],
+        smoothing=values["bin_ls"],
+    )

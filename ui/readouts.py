@@ -1,0 +1,27 @@
+"""Numbers on a page, drawn the same way everywhere: a row of metrics, formula blocks, a table of text."""
+
+import streamlit as st
+
+
+def metric_row(metrics, key=None):
+    """{label: value text} as metrics side by side, wrapping on a phone."""
+    with st.container(horizontal=True, wrap=True, gap="medium", key=key):
+        for label, value in metrics.items():
+            st.metric(label, value, width="content")
+
+
+def latex_blocks(blocks):
+    """LaTeX blocks (topics' formulas), one after another."""
+    for block in blocks:
+        st.latex(block)
+
+
+def text_table(table, key, width="stretch"):
+    """{column: [text, ...]} as a table without the index, in a container keyed `key`."""
+    with st.container(key=key):
+        st.dataframe(table, hide_index=True, width=width)
+
+
+def prose(text):
+    """Text for st.markdown with its brackets escaped: "[0.9, 0.2] [1, 0]" must not read as a link."""
+    return text.replace("[", "\\[")
