@@ -408,6 +408,8 @@ class PageSpec:
 
 def registered_pages() -> list[PageSpec]:
     """The app's pages, from topics.registry (what app.py's st.navigation is built from)."""
+    if str(ROOT) not in sys.path:  # scripts and benchmarks import this file from anywhere
+        sys.path.insert(0, str(ROOT))
     from topics.registry import PAGES
 
     return [PageSpec(page.name, f"/{page.url_path}", page.script) for page in PAGES]

@@ -216,7 +216,7 @@ def test_check_panel_runs_torch_and_keras_and_agrees():
     app.run()
     app.toggle(key="bin_check").set_value(True).run(timeout=120)
     assert not app.exception
-    table = next(df.value for df in app.dataframe if EN["bin.check.core"] in df.value.columns)
+    table = next(df.value for df in app.dataframe if EN["check.core"] in df.value.columns)
     assert list(table[EN["check.framework"]]) == ["PyTorch", "PyTorch", "Keras 3", "Keras 3"]
-    assert list(table[EN["check.loss"]]) == list(table[EN["bin.check.core"]])
+    assert list(table[EN["check.loss"]]) == list(table[EN["check.core"]])
     assert any(EN["bin.check.agree"].split("{")[0] in m.value for m in app.markdown)

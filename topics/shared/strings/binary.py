@@ -103,9 +103,7 @@ EN = {
     "bin.bridge.seed": "Seed 002's first example runs the other way: BCELoss(softmax([0.2939, 0.939]), [0, 1]) with softmax = {probs} gives {bce}. With two classes p₀ = 1 − p₁, so both BCE terms are −log p₁ = −log {p1}: the same number as CrossEntropyLoss([0.2939, 0.939], class 1) = {ce} and BCEWithLogitsLoss(0.939 − 0.2939, 1) = {bce_logits}.",
     # Check panel
     "bin.check.open": "Run nn.BCELoss, nn.BCEWithLogitsLoss and Keras BinaryCrossentropy on these numbers",
-    "bin.check.core": "core",
     "bin.check.agree": "Every call agrees with core to {tolerance}.",
-    "bin.check.snippet": "This PyTorch code prints the page's numbers (the tests run it):",
     "bin.check.closed": "Opening the panel imports torch and Keras (a second or two the first time).",
     # Figures
     "bin.fig.curves": "BCE(p; y) against p",
@@ -227,9 +225,7 @@ ZH = {
     "bin.bridge.now": "在 z = {z},y = {y} 时:两者相差 {diff}(float32 舍入)。",
     "bin.bridge.seed": "种子文章 002 的第一个例子方向相反:BCELoss(softmax([0.2939, 0.939]), [0, 1]),其中 softmax = {probs},结果为 {bce}。两个类别时 p₀ = 1 − p₁,所以两个 BCE 项都是 −log p₁ = −log {p1}:与 CrossEntropyLoss([0.2939, 0.939], 类别 1) = {ce} 以及 BCEWithLogitsLoss(0.939 − 0.2939, 1) = {bce_logits} 是同一个数。",
     "bin.check.open": "用 nn.BCELoss、nn.BCEWithLogitsLoss 和 Keras BinaryCrossentropy 计算这些数字",
-    "bin.check.core": "core",
     "bin.check.agree": "每个调用与 core 的差异都在 {tolerance} 以内。",
-    "bin.check.snippet": "这段 PyTorch 代码会打印页面上的数字(测试会运行它):",
     "bin.check.closed": "打开面板会导入 torch 和 Keras(首次需要一两秒)。",
     "bin.fig.curves": "BCE(p; y) 随 p 的变化",
     "bin.fig.family": "y = 0, ¼, ½, ¾, 1",

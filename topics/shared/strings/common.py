@@ -42,7 +42,6 @@ EN = {
     "check.agree": "Both agree with core to {tolerance}.",
     "check.disagree": "A framework differs from core by more than {tolerance}.",
     "check.tolerance": "{float64} relative in float64 and {float32} in float32 (core.agreement)",
-    "check.snippet": "Reproduce these numbers in PyTorch:",
     "page.batch": "Batch",
     # What a person typed or pasted and cannot be used (topics.shared.inputs)
     "input.more_problems": "…and {count} more.",
@@ -107,7 +106,6 @@ ZH = {
     "check.agree": "两者与 core 的差异都在 {tolerance} 以内。",
     "check.disagree": "有框架与 core 的差异超过 {tolerance}。",
     "check.tolerance": "float64 相对 {float64}、float32 相对 {float32}(core.agreement)",
-    "check.snippet": "在 PyTorch 中复现这些数字:",
     "page.batch": "批量计算",
     # What a person typed or pasted and cannot be used (topics.shared.inputs)
     "input.more_problems": "…另有 {count} 处。",
