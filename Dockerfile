@@ -5,7 +5,7 @@
 #   docker build -t ce-explorer .
 #   docker run -p 8501:8501 ce-explorer        # then open http://localhost:8501
 #
-# tests/test_hosting.py runs this file's ENTRYPOINT with its ENV and HEALTHCHECK directly (no container
+# tests/deploy/test_hosting.py runs this file's ENTRYPOINT with its ENV and HEALTHCHECK directly (no container
 # engine runs on our CI machines), so keep them in the exec/one-line forms used here.
 FROM python:3.11-slim
 
