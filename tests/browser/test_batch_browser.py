@@ -54,6 +54,9 @@ def edit_logit(page, row: int, column: int, value: str, num_classes: int = 3) ->
     expect(editor).to_be_visible()
     editor.press("ControlOrMeta+A")
     editor.press_sequentially(value)
+    # Enter right after the last key sometimes commits nothing (seen with Chromium 156.0.8078.129, old
+    # and new code alike): wait until the grid's editor holds the typed text.
+    expect(editor).to_have_value(value)
     editor.press("Enter")
     wait_idle(page)
 
