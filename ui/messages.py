@@ -13,7 +13,7 @@ from topics.shared.inputs import MAX_PROBLEMS, InputError, message_key
 from ui.language import t
 from ui.url_state import set_values
 
-MESSAGES = "_messages"  # {page: Message}; no widget owns this key
+MESSAGES = "_messages"  # {page: (where, kind, separator, [(i18n key, fields), ...])}; no widget owns it
 BOXES = {"error": st.error, "success": st.success, "info": st.info}
 
 
@@ -60,7 +60,7 @@ def show(page, where, box_key=None):
         return
     _, kind, separator, parts = message
     with st.container(key=box_key):
-        BOXES[kind](separator.join(t(key, **fields) for key, fields in parts))
+        BOXES[kind](_words(separator, parts))
 
 
 def toast(page, where, icon):
@@ -68,7 +68,12 @@ def toast(page, where, icon):
     message = st.session_state.get(MESSAGES, {}).get(page)
     if message and message[0] == where:
         _, _, separator, parts = st.session_state[MESSAGES].pop(page)
-        st.toast(separator.join(t(key, **fields) for key, fields in parts), icon=icon)
+        st.toast(_words(separator, parts), icon=icon)
+
+
+def _words(separator, parts):
+    """The message's sentences in the current language."""
+    return separator.join(t(key, **fields) for key, fields in parts)
 
 
 def problems_box(error, keeps, box_key, key_of=message_key):
