@@ -103,6 +103,7 @@ def test_url_state_and_chinese(page):
 def test_check_panel_runs_the_frameworks_in_the_browser(page):
     open_batch(page)
     page.get_by_text("Check with PyTorch and Keras").click()
+    wait_idle(page)  # opening the panel reruns it: a click on the switch during that run can be lost
     page.locator(".st-key-bt_check label").click()
     expect(page.locator(".st-key-bt_check_table")).to_be_visible(timeout=60_000)
     wait_idle(page, timeout_ms=60_000)

@@ -67,6 +67,7 @@ def test_url_state_and_chinese(page):
 def test_check_panel_runs_the_frameworks_in_the_browser(page):
     open_frameworks(page)
     page.get_by_text("Check with the real frameworks").click()
+    wait_idle(page)  # opening the panel reruns it: a click on the switch during that run can be lost
     page.locator(".st-key-fw_check label").click()
     expect(page.locator(".st-key-fw_check_table")).to_be_visible(timeout=90_000)
     wait_idle(page, timeout_ms=90_000)

@@ -157,6 +157,7 @@ def test_check_panel_opens_with_its_snippet_and_runs_torch(page):
     expect(snippet).to_have_count(0)  # closed: not built, not sent
     page.get_by_text("Check with PyTorch and Keras").click()
     expect(snippet).to_contain_text("torch.tensor([2.0, 1.0, 0.1]")
+    wait_idle(page)  # opening the panel reruns it: a click on the switch during that run can be lost
     page.locator(".st-key-pg_check label").click()
     expect(page.locator(".st-key-pg_check_open [data-testid=stDataFrame]")).to_be_visible(timeout=60_000)
     wait_idle(page, timeout_ms=60_000)
