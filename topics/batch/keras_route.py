@@ -117,13 +117,21 @@ def _categorical(y_true, y_pred, sample_weight, eps):
     )
 
 
+def keras_reductions(state, call):
+    """The Keras reductions that correspond to the state's torch reduction ('mean_with_sample_weight'
+    only when the call has sample weights)."""
+    return [
+        reduction
+        for reduction in KERAS_REDUCTIONS[state.reduction]
+        if reduction != "mean_with_sample_weight" or call.sample_weight is not None
+    ]
+
+
 def keras_routes(state, readout):
     """KerasRoute for each Keras reduction that corresponds to the state's torch reduction."""
     call = keras_call(state)
     routes = []
-    for reduction in KERAS_REDUCTIONS[state.reduction]:
-        if reduction == "mean_with_sample_weight" and call.sample_weight is None:
-            continue
+    for reduction in keras_reductions(state, call):
         if call.y_pred.shape[0] == 0:
             value = 0.0 if reduction != "none" else np.zeros(0)
         else:

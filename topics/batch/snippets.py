@@ -4,11 +4,10 @@ tests execute them and compare what they print with the page.
 
 import numpy as np
 
-from topics.batch.keras_route import keras_call, keras_routes
-from topics.batch.numbers import evaluate
+from topics.batch.keras_route import keras_call, keras_reductions
 from topics.batch.state import DEFAULT_IGNORE, probability_rows
 from topics.shared.formatting import code_list, code_matrix
-from topics.shared.snippets import IMPORTS_KERAS
+from topics.shared.snippets import KERAS_IMPORTS
 
 
 def criterion_arguments(state, weight_name="weight"):
@@ -101,12 +100,7 @@ def keras_snippet(state):
     ]
     head = "logits = np.array("
     lines = [
-        "import os",
-        "",
-        IMPORTS_KERAS + "  # or jax / tensorflow",
-        "import keras",
-        "import numpy as np",
-        "",
+        *KERAS_IMPORTS,
         f'{head}{code_matrix(rows, len(head) + 1)}, dtype="float32")',
     ]
     ignore_class = call.options.get("ignore_class")
@@ -155,7 +149,7 @@ def keras_snippet(state):
                     f'sample_weight = {factor}np.array({keep}, dtype="float32")  # 0 for ignored rows'
                 )
     weighted = call.sample_weight is not None
-    reductions = [route.reduction for route in keras_routes(state, evaluate(state))]
+    reductions = keras_reductions(state, call)
     lines += [
         "",
         f"for reduction in {reductions!r}:",
