@@ -40,7 +40,7 @@ def language_switch():
     )
 
 
-def labels(prefix, **values):
+def labels(prefix):
     """A format_func for a widget's options: option -> the string "<prefix>.<option>", in the current
-    language, with `values` filled in."""
-    return lambda option: t(f"{prefix}.{option}", **values)
+    language."""
+    return lambda option: t(f"{prefix}.{option}")

@@ -16,10 +16,10 @@ def latex_blocks(blocks):
         st.latex(block)
 
 
-def text_table(table, key, width="stretch"):
+def text_table(table, key):
     """{column: [text, ...]} as a table without the index, in a container keyed `key`."""
     with st.container(key=key):
-        st.dataframe(table, hide_index=True, width=width)
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def prose(text):

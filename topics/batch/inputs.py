@@ -102,9 +102,7 @@ def table_edit(rows, values, base_rows):
     logits, labels = read_table([(name, cells[0], cells[1:]) for name, cells in rows], values["bt_ignore"])
     if (logits, labels) == (values["bt_logits"], values["bt_labels"]):
         return None, False
-    origins = [
-        int(name) if isinstance(name, int | np.integer) and name < base_rows else None for name, _ in rows
-    ]
+    origins = [_old_position(name, base_rows) for name, _ in rows]
     probs = carried_probability_rows(values["bt_probs"], origins, labels, len(logits[0]))
     renumbered = origins != list(range(base_rows))
     return {"bt_logits": logits, "bt_labels": labels, "bt_probs": probs}, renumbered

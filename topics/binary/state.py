@@ -18,7 +18,6 @@ FAR_RANGE = (1, 100)  # |z| of "the ends" panel
 QUICK_LABELS = (0.0, 1.0, 0.9, 0.92)
 MULTILABEL_LOGITS = ((-0.4089, -1.2471, 0.5907), (-0.4897, -0.8267, -0.7349), (0.5241, -0.1246, -0.4751))
 MULTILABEL_LABELS = ((0.0, 1.0, 1.0), (0.0, 0.0, 1.0), (1.0, 0.0, 1.0))
-MULTILABEL_SHAPE = (3, 3)
 DEFAULT_LOGIT = 2.35  # sigmoid(2.35) = 0.9129, next to the puzzle's 0.91276
 DEFAULT_LABEL = 0.92
 

@@ -60,7 +60,7 @@ def rows_agree(rows):
 
 
 def tolerance_words(lang):
-    """The agreement rule in one sentence: "1e-9 (float64) and 1e-5 (float32), relative"."""
+    """The agreement rule in one sentence: "1e-9 relative in float64 and 1e-5 in float32 (core.agreement)"."""
     rtol = {dtype: _power_of_ten(limits.rtol) for dtype, limits in TOLERANCES.items()}
     return text(lang, "check.tolerance", float64=rtol["float64"], float32=rtol["float32"])
 
