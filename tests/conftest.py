@@ -90,7 +90,7 @@ class Oracle:
             assert actual.dtype == expected.dtype, (
                 f"{what}: dtype {actual.dtype} != framework {expected.dtype}"
             )
-        dtype = dtype or expected.dtype
+        dtype = dtype if dtype is not None else expected.dtype  # a NumPy dtype is falsy: no `or`
         ok = agreement.agreeing(actual, expected, dtype, scale)  # the one rule: core/agreement.py
         a, e = actual.astype(np.float64), expected.astype(np.float64)
         if not np.all(ok):
