@@ -26,6 +26,7 @@ FINISHED = ForwardMsg.ScriptFinishedStatus
 RUN_DONE = {FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 ERROR_ALERT_FORMAT = 1  # Alert.Format.ERROR: st.error, which the friendly error box (ui/errors.py) uses
 ERROR_ID = re.compile(r"\b[0-9a-f]{8}\b")  # ui.errors.new_error_id()
+MAX_CACHED_MESSAGE_AGE = 2  # global.maxCachedMessageAge: runs a cached message is kept without use
 
 
 @dataclass
@@ -68,11 +69,47 @@ class RunResult:
     exceptions: list = field(default_factory=list)
     error_boxes: list = field(default_factory=list)
     query_string: str | None = None
+    received_bytes: int = 0  # the size of every message the server sent for this run
 
     @property
     def problems(self):
         """Exceptions and friendly error boxes shown to the visitor, as text."""
         return self.exceptions + self.error_boxes
+
+
+class MessageCache:
+    """The browser's cache of large messages (Streamlit's ForwardMessageCache): a message the server marks
+    cacheable (an element of 10 kB or more) is kept under its hash, every rerun request lists the hashes
+    kept, and the server then sends an element that did not change as a short reference (`ref_hash`)
+    instead of the whole message. A message not sent or referenced for MAX_CACHED_MESSAGE_AGE runs goes."""
+
+    def __init__(self):
+        self.messages = {}  # hash -> ForwardMsg
+        self.last_used = {}  # hash -> the run count when it was last sent or referenced
+        self.runs = 0
+
+    def hashes(self):
+        return sorted(self.messages)
+
+    def resolve(self, message):
+        """The message itself (kept if cacheable), or for a reference the cached message it names."""
+        if message.WhichOneof("type") == "ref_hash":
+            if message.ref_hash not in self.messages:
+                raise SessionError(f"the server referred to a message not in the cache: {message.ref_hash}")
+            self.last_used[message.ref_hash] = self.runs
+            cached = ForwardMsg()
+            cached.CopyFrom(self.messages[message.ref_hash])
+            cached.metadata.CopyFrom(message.metadata)  # where the element goes in this run
+            return cached
+        if message.metadata.cacheable and message.hash:
+            self.messages[message.hash] = message
+            self.last_used[message.hash] = self.runs
+        return message
+
+    def run_finished(self):
+        self.runs += 1
+        for old in [h for h, run in self.last_used.items() if self.runs - run > MAX_CACHED_MESSAGE_AGE]:
+            del self.messages[old], self.last_used[old]
 
 
 class SessionError(Exception):
@@ -91,6 +128,7 @@ class StreamlitSession:
         self.page_script_hash = ""
         self.sliders = {}
         self.socket = None
+        self.message_cache = MessageCache()
 
     # Connection
 
@@ -137,6 +175,7 @@ class StreamlitSession:
         state.page_script_hash = self.page_script_hash
         state.fragment_id = fragment_id
         state.widget_states.widgets.extend(widget_states)
+        state.cached_message_hashes.extend(self.message_cache.hashes())
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
         state.context_info.url = f"{self.base_url}/{self.page}"
@@ -161,6 +200,8 @@ class StreamlitSession:
             if not frame:
                 raise SessionError("connection closed by the server")
             message.ParseFromString(frame)
+            result.received_bytes += len(frame)
+            message = self.message_cache.resolve(message)
             kind = message.WhichOneof("type")
             if kind == "new_session":
                 self.session_id = message.new_session.initialize.session_id
@@ -172,6 +213,7 @@ class StreamlitSession:
             elif kind == "delta":
                 self._read_delta(message.delta, result)
             elif kind == "script_finished":
+                self.message_cache.run_finished()
                 if message.script_finished == FINISHED.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script reruns at once (st.rerun); wait for that run
                 result.seconds = time.perf_counter() - started

@@ -130,6 +130,7 @@ class StreamlitServer:
         self.script = str(script)
         self.port = port or free_port()
         self.extra_args = list(extra_args)
+        self.cwd = ROOT  # the folder it runs in: another checkout of the app, for a before/after bench
         self.proc: subprocess.Popen | None = None
         self.started_at: float | None = None  # time.perf_counter() just before the process started
         self.ready_at: float | None = None  # time.perf_counter() when /_stcore/health said ok
@@ -157,7 +158,7 @@ class StreamlitServer:
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(
             self.command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self._log,

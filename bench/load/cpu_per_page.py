@@ -1,0 +1,106 @@
+"""Server CPU per slider change, page by page: one student at a time, the server's own CPU seconds.
+
+The load levels measure the server's CPU over the whole page mix; this says which page costs what. For each
+page a session opens, then moves every slider of the page in turn to a value drawn from a seeded
+generator, `changes` times, and the server process's CPU time (user + system, from the kernel) is read
+before and after. CPU time counts only what the server ran, so other programs on the machine disturb it
+far less than wall-clock latency (they still cost it some cache misses). The kernel counts in ticks of
+10 ms, so a batch of changes is measured, not each change.
+
+Used by bench/bench_load.py (a table per page before the load levels) and bench/bench_server_cpu.py
+(two code trees, interleaved).
+"""
+
+import random
+import statistics
+from dataclasses import dataclass, field
+
+import psutil
+from st_client import StreamlitSession
+
+
+@dataclass
+class PageCost:
+    """Server CPU and bytes sent per slider change on one page, one number per measured batch."""
+
+    page: str
+    cpu_ms: list = field(default_factory=list)  # mean CPU ms per change, one per batch
+    kib: list = field(default_factory=list)  # mean KiB the server sent per change, one per batch
+    latency_ms: list = field(default_factory=list)  # every change: send -> script_finished
+
+    @property
+    def cpu_ms_median(self):
+        return statistics.median(self.cpu_ms) if self.cpu_ms else float("nan")
+
+    @property
+    def kib_median(self):
+        return statistics.median(self.kib) if self.kib else float("nan")
+
+    @property
+    def latency_median_ms(self):
+        return statistics.median(self.latency_ms) if self.latency_ms else float("nan")
+
+
+def server_cpu_seconds(process):
+    """User + system CPU seconds the process (all its threads) has used so far."""
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def measure_page(url, pid, page, changes, rng, cost):
+    """Open `page` on the server at `url` (process `pid`), make `changes` slider changes, add one batch."""
+    process = psutil.Process(pid)
+    session = StreamlitSession(url, page)
+    try:
+        session.open()
+        received, latencies = 0, []
+        before = server_cpu_seconds(process)
+        for number in range(changes):
+            sliders = [session.sliders[key] for key in sorted(session.sliders)]
+            slider = sliders[number % len(sliders)]
+            result = session.set_slider(slider, slider.random_value(rng))
+            if result.problems:
+                raise RuntimeError(f"page {page!r}: {'; '.join(result.problems)[:300]}")
+            received += result.received_bytes
+            latencies.append(1000 * result.seconds)
+        used = server_cpu_seconds(process) - before
+    finally:
+        session.close()
+    cost.cpu_ms.append(1000 * used / changes)
+    cost.kib.append(received / 1024 / changes)
+    cost.latency_ms.extend(latencies)
+    return cost
+
+
+def measure_pages(url, pid, pages, changes=20, rounds=3, seed=20):
+    """{page: PageCost} over `rounds` batches of `changes` per page, the pages taken in turn each round."""
+    costs = {page: PageCost(page) for page in pages}
+    rngs = {page: random.Random(f"{seed}-{page}") for page in pages}
+    for _ in range(rounds):
+        for page in pages:
+            measure_page(url, pid, page, changes, rngs[page], costs[page])
+    return costs
+
+
+def mix_summary(costs):
+    """(mean, median) over the pages of each page's median CPU ms per change: the students pick pages
+    evenly, so the mean is the mix's average cost of a change and the median its middle page."""
+    per_page = [cost.cpu_ms_median for cost in costs.values()]
+    return statistics.fmean(per_page), statistics.median(per_page)
+
+
+def page_label(page):
+    return page or "playground (/)"
+
+
+def print_costs(costs, title):
+    print(f"\n{title}")
+    print("| page | server CPU ms per slider change (median of batches) | batches | KiB sent per change "
+          "| latency median ms |")
+    print("| --- | --- | --- | --- | --- |")
+    for page, cost in costs.items():
+        batches = ", ".join(f"{value:.0f}" for value in cost.cpu_ms)
+        print(f"| {page_label(page)} | {cost.cpu_ms_median:.1f} | {batches} | {cost.kib_median:.1f} "
+              f"| {cost.latency_median_ms:.0f} |")
+    mean, median = mix_summary(costs)
+    print(f"page mix: mean {mean:.1f} ms, median {median:.1f} ms of server CPU per slider change")
