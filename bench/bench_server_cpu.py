@@ -70,7 +70,9 @@ def profile(server, tree_name, pages, changes, folder, seed):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tree", action="append", type=Path, help="a checkout of the app (repeatable)")
     parser.add_argument("--changes", type=int, default=20, help="slider changes per page per round")
     parser.add_argument("--rounds", type=int, default=5)

@@ -14,7 +14,8 @@ from pathlib import Path
 KINDS = (
     ("Plotly JSON encoding (to_json, orjson/json)", ("plotly/io/_json.py", "_plotly_utils/utils.py")),
     ("building Plotly figure objects (validation, go.Figure)",
-     ("plotly/basedatatypes.py", "plotly/graph_objs/", "_plotly_utils/basevalidators.py", "plotly/validator")),
+     ("plotly/basedatatypes.py", "plotly/graph_objs/", "_plotly_utils/basevalidators.py",
+      "plotly/validator")),
     ("the page's figures: numbers and dicts (topics/*/figures.py)", ("figures.py",)),
     ("tables: pandas, Arrow, st.dataframe / st.data_editor",
      ("pandas/", "pyarrow/", "streamlit/dataframe_util.py", "elements/arrow.py", "data_editor.py",
