@@ -7,19 +7,17 @@ import streamlit as st
 
 from topics import frameworks
 from topics.shared.formatting import fmt
-from topics.shared.url_params import by_key
 from ui import messages
 from ui.charts import show_figure
 from ui.check_panel import CheckWords, check_panel, show_snippets
-from ui.controls import slider
 from ui.language import current_language, labels, t
+from ui.mistake_cards import SATURATION, mistake_card, saturation_card
 from ui.readouts import prose, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore
 
 SPECS = frameworks.state.url_specs()
-SPEC = by_key(SPECS)
 PAGE = "frameworks"
 PASTE_EXAMPLE = "tensor([[2.0, 1.0, 0.1], [0.5, 2.0, 0.3]])"
 CHECK_WORDS = CheckWords(
@@ -96,33 +94,6 @@ def api_panel(state, lang):
     check_panel("fw_check", runners, state, words=CHECK_WORDS, listed=frameworks.check.listed_rows(state))
 
 
-def mistake_card(card, lang):
-    with st.container(border=True, key=f"fw_card_{card.key}"):
-        st.markdown(f"#### #{card.number} · {t(f'fw.m.{card.key}.title')}")
-        st.caption(frameworks.words.card_caption(card, lang))
-        if card.key == "bce_saturation":
-            slider(SPEC["fw_big"], t("fw.big_logit"))
-        st.markdown(prose(t(f"fw.m.{card.key}.what", **card.facts)))
-        for column, which, outcome in zip(
-            st.columns(2), ("written", "meant"), (card.written, card.meant), strict=True
-        ):
-            column.markdown(f"**{t(f'fw.card.{which}')}**")
-            column.code(outcome.code, language="python")
-        with st.container(key=f"fw_metrics_{card.key}", horizontal=True, wrap=True):
-            for label, value in frameworks.words.card_metrics(card, lang).items():
-                st.metric(label, value, width="content")
-        st.markdown(f"**{t('fw.card.gradient', wrt=card.wrt)}**")
-        st.code(frameworks.words.card_gradients(card, lang), language=None)
-        st.caption(t("fw.card.grad_ratio", ratio=fmt(card.gradient_ratio, 2)))
-        st.markdown(f"**{t('fw.card.spot')}** · " + prose(t(f"fw.m.{card.key}.spot", **card.facts)))
-        if card.key == "bce_saturation":
-            show_figure(frameworks.figures.saturation_page_figure(card, lang, chart_theme()), "fw_saturation")
-        with st.expander(t("fw.card.run"), icon=":material/terminal:"):
-            st.code(card.snippet, language="python")
-            if card.framework == "Keras":
-                st.caption(t("fw.card.keras_note"))
-
-
 def mistakes_panel(state, cards, lang):
     st.subheader(t("fw.mistakes_title"))
     st.caption(t("fw.mistakes_help"))
@@ -132,7 +103,10 @@ def mistakes_panel(state, cards, lang):
     shown = frameworks.mistakes.matching(cards, st.session_state.fw_symptom)
     st.caption(frameworks.words.showing(cards, shown, st.session_state.fw_symptom, lang))
     for card in shown:
-        mistake_card(card, lang)
+        if card.key == SATURATION:
+            saturation_card(SPECS, lang)  # its slider reruns this card alone
+        else:
+            mistake_card(card, lang)
 
 
 def diffs_panel(state):
