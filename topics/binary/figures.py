@@ -24,6 +24,7 @@ from topics.binary.numbers import (
     probability_grid,
 )
 from topics.binary.state import LOGIT_RANGE, state_from_values
+from topics.shared.cache import cached_by
 from topics.shared.figures import (
     BLACK,
     BLUE,
@@ -43,6 +44,7 @@ LOSS_TOP = 3.5  # the curves' loss axis: BCE runs to infinity at the wrong end, 
 FAMILY_COLOURS = PALETTE[:5]
 HEAT_SCALE = [[0.0, "#FFFFFF"], [1.0, BLUE]]
 DECIMALS = 5  # curve values sent to the browser
+FRAME_SETS_KEPT = 16  # label_frames results the server keeps (~0.3 MB each)
 # Traces the frames update, in the order each frame lists them.
 FRAME_TRACES = ("current", "kl", "floor", "minimum", "point")
 FIRST_MOVING_TRACE = len(FAMILY_LABELS) + 1  # after the family curves and their minima
@@ -134,18 +136,22 @@ def curves_figure(p, y, lang="en", theme="light"):
     figure = go.Figure(data=traces, layout=layout, _validate=False)
     # Plotly validates every trace of every frame it is given (about 0.5 s for these 505 traces) even
     # with _validate=False; frames built unvalidated are attached directly. The tests validate the result.
-    figure._frame_objs = tuple(label_frames(p))
+    figure._frame_objs = label_frames(p)
     return figure
 
 
+@cached_by(float, maxsize=FRAME_SETS_KEPT)
 def label_frames(p):
-    """One frame per label y = 0, 0.01, ..., 1, named "0.00" ... "1.00", updating the moving traces."""
+    """One frame per label y = 0, 0.01, ..., 1, named "0.00" ... "1.00", updating the moving traces.
+
+    They depend on p only, not on y (nor the weights): a change of the label, pos_weight or smoothing
+    reuses the frames of the p before (the server keeps the last FRAME_SETS_KEPT sets, shared)."""
     labels = label_grid()
     curves = bce_curves(probability_grid(), labels)
     floors = binary_entropy(labels)
     at_p = bce_curves([p], labels)[:, 0]
     moving = list(range(FIRST_MOVING_TRACE, FIRST_MOVING_TRACE + len(FRAME_TRACES)))
-    return [
+    return tuple(
         go.Frame(
             name=_frame_name(label),
             data=[data[name] for name in FRAME_TRACES],
@@ -156,7 +162,7 @@ def label_frames(p):
             (label, _moving_traces(p, label, curve, floor, at))
             for label, curve, floor, at in zip(labels, curves, floors, at_p, strict=True)
         )
-    ]
+    )
 
 
 def frame_data(p, y):

@@ -55,7 +55,7 @@ def landscape_figure(land, true_class, lang="en", theme="light"):
         "type": "contour",
         "x": land.axis,
         "y": land.axis,
-        "z": land.loss,
+        "z": land.loss.astype(np.float32),  # half the bytes of float64 (121 x 121 per rerun), same picture
         "colorscale": LOSS_SCALES[theme],
         "showscale": False,
         "ncontours": 18,

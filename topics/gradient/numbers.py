@@ -10,6 +10,7 @@ import numpy as np
 
 from core import gradients, losses
 from topics.gradient.state import LOGIT_RANGE, NUM_CLASSES
+from topics.shared.cache import cached_by
 from topics.shared.sample import evaluate, loss_arguments, target_distribution
 
 SWEEP_RANGE = (-12.0, 12.0)  # the true-class logit from very wrong to very right
@@ -21,6 +22,7 @@ GRID_POINTS = 121  # the landscape's grid: 0.1 apart over [-6, 6]
 ARROW_POINTS = 11  # arrows of -grad: 1.0 apart over [-5, 5]
 CLICK_POINTS = 25  # invisible points a click on the map can select: 0.5 apart
 SWEEP_POINTS = 241
+FIELDS_KEPT = 32  # loss fields kept by the server (~0.2 MB each): one per class, T and smoothing in use
 
 
 def softmax_jacobian(probs):
@@ -148,20 +150,34 @@ class Landscape:
     minimum: tuple | None  # the smoothing minimum (z1, z2), None without smoothing
 
 
-def landscape(state, learning_rate, steps):
-    """The loss over the square [-6, 6]^2 of (z1, z2) with z0 = 0, -grad on a coarse grid, the current
-    point and the descent path from it. Every grid is one vectorised call, no loop per point."""
+def field_key(state):
+    """What the loss field over the plane depends on: the true class, T and the smoothing the loss uses,
+    not the point (nor the learning rate or the steps)."""
+    return state.true_class, float(state.temperature), float(loss_arguments(state)[1])
+
+
+@cached_by(field_key, maxsize=FIELDS_KEPT)
+def loss_field(state):
+    """(axis, loss over the grid, arrow tails, -grad at the tails) on the square [-6, 6]^2 of (z1, z2)
+    with z0 = 0. Every grid is one vectorised call, no loop per point. Kept by field_key (read-only)."""
     axis = np.linspace(*LOGIT_RANGE, GRID_POINTS)
     grid_losses = batch_loss(plane_rows(axis, axis), state)
     arrow_axis = np.linspace(LOGIT_RANGE[0] + 1, LOGIT_RANGE[1] - 1, ARROW_POINTS)
     arrow_rows = plane_rows(arrow_axis, arrow_axis)
     arrow_gradients = batch_gradient(arrow_rows, state)
+    return axis, grid_losses.reshape(GRID_POINTS, GRID_POINTS), arrow_rows[:, 1:], -arrow_gradients[:, 1:]
+
+
+def landscape(state, learning_rate, steps):
+    """The loss over the square [-6, 6]^2 of (z1, z2) with z0 = 0, -grad on a coarse grid (loss_field),
+    the current point and the descent path from it."""
+    axis, grid_losses, arrow_tails, arrow_steps = loss_field(state)
     path = descent_path(state, learning_rate, steps)
     return Landscape(
         axis=axis,
-        loss=grid_losses.reshape(GRID_POINTS, GRID_POINTS),
-        arrow_tails=arrow_rows[:, 1:],
-        arrow_steps=-arrow_gradients[:, 1:],
+        loss=grid_losses,
+        arrow_tails=arrow_tails,
+        arrow_steps=arrow_steps,
         point=(float(state.logits[1]), float(state.logits[2])),
         point_loss=float(path.losses[0]),
         path=path,
