@@ -21,7 +21,7 @@ COPY deploy/requirements-hosted.txt deploy/
 RUN pip install --no-cache-dir -r deploy/requirements-hosted.txt
 
 COPY . .
-RUN useradd --create-home explorer && chown -R explorer /app
+RUN useradd --create-home --uid 1000 explorer && chown -R explorer /app
 USER explorer
 
 # Production settings beyond .streamlit/config.toml: no file watcher (nothing edits the code in a
