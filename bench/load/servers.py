@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from st_harness import StreamlitServer, free_port, rss_bytes  # noqa: E402
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
+HAPROXY_COMPOSE_CONFIG = ROOT / "deploy" / "haproxy-compose.cfg"
 
 
 def dockerfile_instructions():
@@ -76,6 +77,23 @@ class AppServer(StreamlitServer):
         return {name: float(value) for name, value in pairs}
 
 
+class LoopbackAppServer(AppServer):
+    """An AppServer on its own loopback address (127.0.0.2, 127.0.0.3, ...) instead of 0.0.0.0: several
+    replicas on one port under one DNS name, as containers of a compose service each have an address."""
+
+    def __init__(self, address, port, extra_args=()):
+        super().__init__(port=port, extra_args=extra_args)
+        self.address = address
+
+    @property
+    def url(self):
+        return f"http://{self.address}:{self.port}"
+
+    @property
+    def command(self):
+        return [arg.replace("=0.0.0.0", f"={self.address}") for arg in super().command]
+
+
 def start_all(servers):
     """Start the servers one after the other, from this thread: st_harness sets PR_SET_PDEATHSIG, which
     signals the child when the thread that started it ends, so a worker thread would stop them."""
@@ -85,6 +103,8 @@ def start_all(servers):
 
 class Balancer:
     """HAProxy in the foreground with deploy/haproxy.cfg, ports given through its environment."""
+
+    config = HAPROXY_CONFIG
 
     def __init__(self, replicas):
         self.replicas = replicas
@@ -96,17 +116,23 @@ class Balancer:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
+    def environment(self):
+        """What deploy/haproxy.cfg reads: its own ports and the two replicas' addresses."""
+        return {
+            "REPLICA1": f"127.0.0.1:{self.replicas[0].port}",
+            "REPLICA2": f"127.0.0.1:{self.replicas[1].port}",
+        }
+
     def start(self, timeout=90):
         env = dict(
             os.environ,
             EXPLORER_ADDR="127.0.0.1",
             EXPLORER_PORT=str(self.port),
             STATS_PORT=str(self.stats_port),
-            REPLICA1=f"127.0.0.1:{self.replicas[0].port}",
-            REPLICA2=f"127.0.0.1:{self.replicas[1].port}",
+            **self.environment(),
         )
         self.proc = subprocess.Popen(
-            ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)],
+            ["haproxy", "-db", "-f", str(self.config)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + timeout
@@ -116,12 +142,12 @@ class Balancer:
                 raise RuntimeError(f"haproxy exited: {self.proc.stderr.read().decode(errors='replace')}")
             with contextlib.suppress(OSError, KeyError):
                 rows = self.server_rows()
-                if all(row["status"] == "UP" for row in rows):
+                if sum(row["status"] == "UP" for row in rows) == len(self.replicas):
                     return self
             time.sleep(0.2)
         self.stop()
         states = [(row.get("svname"), row.get("status"), row.get("check_desc")) for row in rows]
-        raise TimeoutError(f"haproxy did not report both replicas UP: {states}")
+        raise TimeoutError(f"haproxy did not report all {len(self.replicas)} replicas UP: {states}")
 
     def server_rows(self):
         """HAProxy's statistics row of each replica (status, stot = sessions so far, ...)."""
@@ -139,3 +165,22 @@ class Balancer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(10)
+
+
+class DiscoveringBalancer(Balancer):
+    """HAProxy with deploy/haproxy-compose.cfg: it finds the replicas by asking the DNS server `dns` (a
+    bench/load/dns_stub.DnsStub here, Docker's DNS in compose) for `name`, all on one port."""
+
+    config = HAPROXY_COMPOSE_CONFIG
+
+    def __init__(self, replicas, dns, name):
+        super().__init__(replicas)
+        self.dns, self.name = dns, name
+
+    def environment(self):
+        return {
+            "DNS_SERVER": self.dns.address,
+            "REPLICAS": self.name,
+            "REPLICA_PORT": str(self.replicas[0].port),
+            "REPLICA_SLOTS": str(len(self.replicas) + 2),  # free slots, as for a scale-up
+        }
