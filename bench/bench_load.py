@@ -5,8 +5,10 @@
     python bench/bench_load.py --balancer           # two replicas behind HAProxy (deploy/haproxy.cfg)
     python bench/bench_load.py --smoke              # 3 students for a few seconds (the test suite's)
 
-For each class size it prints the time from a slider change to script_finished (median, p90), the
-page opens, errors, the server's CPU (% of one core, averaged over the level) and memory (RSS at the
+First, with the server to itself, the server's CPU per slider change on each page (bench/load/
+cpu_per_page.py: one student at a time, the server process's CPU seconds), so the expensive page is
+visible. Then, for each class size it prints the time from a slider change to script_finished (median,
+p90), the page opens, errors, the server's CPU (% of one core, averaged over the level) and memory (RSS at the
 end of the level, then after every session closed), and the load average of the machine, which is
 shared: read the numbers next to it. Every server it starts is stopped at the end. Not a test: the
 figures go to the README by hand.
@@ -31,6 +33,7 @@ from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "load"))
 import locustfile  # noqa: E402
+from cpu_per_page import measure_pages, mix_summary, print_costs  # noqa: E402
 from servers import AppServer, Balancer, start_all  # noqa: E402
 from st_client import StreamlitSession  # noqa: E402
 from st_harness import sigterm_as_exit  # noqa: E402
@@ -257,15 +260,33 @@ def main():
     parser.add_argument("--balancer", action="store_true", help="two replicas behind HAProxy")
     parser.add_argument("--smoke", action="store_true", help="3 students for 8 s; exit 1 on any error")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--cpu-rounds", type=int, default=3, help="rounds of the per-page CPU measurement (0: skip it)"
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # each level's table as soon as it is measured
     if args.smoke:
-        args.levels, args.seconds, args.soak_minutes = "3", 8, 0
+        args.levels, args.seconds, args.soak_minutes, args.cpu_rounds = "3", 8, 0, 1
 
     results = {"pages": locustfile.Student.pages, "balancer": args.balancer, "levels": [], "soak": None}
     with sigterm_as_exit(), Bench(args.balancer) as bench:
         bench.warm_up()
         results["rss_mb_idle"] = bench.rss_mb()
+        if args.cpu_rounds:
+            first = bench.replicas[0]
+            changes = 3 if args.smoke else 15
+            costs = measure_pages(
+                first.url, first.proc.pid, locustfile.Student.pages, changes, args.cpu_rounds
+            )
+            print_costs(
+                costs, f"Server CPU per slider change, one student at a time ({args.cpu_rounds} rounds)"
+            )
+            mean, median = mix_summary(costs)
+            results["cpu_per_page"] = {
+                "pages": {page: asdict(cost) for page, cost in costs.items()},
+                "mix_mean_ms": mean,
+                "mix_median_ms": median,
+            }
         for students in (int(n) for n in args.levels.split(",")):
             level = bench.run(students, args.seconds)
             if not args.smoke:

@@ -95,12 +95,16 @@ def page_label(page):
 
 def print_costs(costs, title):
     print(f"\n{title}")
-    print("| page | server CPU ms per slider change (median of batches) | batches | KiB sent per change "
-          "| latency median ms |")
+    print(
+        "| page | server CPU ms per slider change (median of batches) | batches | KiB sent per change "
+        "| latency median ms |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for page, cost in costs.items():
         batches = ", ".join(f"{value:.0f}" for value in cost.cpu_ms)
-        print(f"| {page_label(page)} | {cost.cpu_ms_median:.1f} | {batches} | {cost.kib_median:.1f} "
-              f"| {cost.latency_median_ms:.0f} |")
+        print(
+            f"| {page_label(page)} | {cost.cpu_ms_median:.1f} | {batches} | {cost.kib_median:.1f} "
+            f"| {cost.latency_median_ms:.0f} |"
+        )
     mean, median = mix_summary(costs)
     print(f"page mix: mean {mean:.1f} ms, median {median:.1f} ms of server CPU per slider change")
