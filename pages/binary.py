@@ -11,7 +11,7 @@ from ui.controls import radio, slider
 from ui.editable_table import matrix_tables
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, t
-from ui.readouts import latex_blocks, metric_row
+from ui.readouts import arrow_table, latex_blocks, metric_row
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore, set_values
@@ -64,7 +64,7 @@ def ends_panel(lang):
     slider(SPEC["bin_far"], t("bin.ends.far"))
     cases = binary.numbers.ends(st.session_state.bin_far)
     with st.container(key="bin_ends"):
-        st.dataframe(binary.words.ends_table(cases, lang), hide_index=True)
+        st.dataframe(arrow_table(binary.words.ends_table(cases, lang)), hide_index=True)
         for sentence in binary.words.ends_sentences(cases, lang):
             st.markdown(sentence)
     publish(SPECS)
@@ -99,7 +99,7 @@ def mistake_panel(lang):
         st.metric(t("bin.mistake.loss"), fmt(shown))
         st.caption(t("bin.mistake.other", value=fmt(other)))
     st.code(binary.snippets.mistake_snippet(written, shown), language="python")
-    st.dataframe(binary.words.mistake_table(result, lang), hide_index=True)
+    st.dataframe(arrow_table(binary.words.mistake_table(result, lang)), hide_index=True)
     st.markdown(binary.words.mistake_sentence(result, lang))
     publish(SPECS)
 
@@ -149,7 +149,7 @@ st.subheader(t("bin.puzzle.title"))
 st.write(t("bin.puzzle.intro", pred=f"{binary.numbers.PUZZLE_PRED:g}"))
 hard, soft = binary.numbers.puzzle()
 with st.container(key="bin_puzzle"):
-    st.dataframe(binary.words.puzzle_table(hard, soft, lang), hide_index=True)
+    st.dataframe(arrow_table(binary.words.puzzle_table(hard, soft, lang)), hide_index=True)
     st.write(binary.words.puzzle_sentence(hard, soft, lang))
 
 st.subheader(t("bin.grad.title"))

@@ -14,6 +14,7 @@ from topics.shared.checks import PIP_INSTALL, is_installed, rows_agree, toleranc
 from topics.shared.formatting import fmt
 from ui.errors import friendly_fragment
 from ui.language import current_language, t
+from ui.readouts import text_table
 
 CHECK_ICON = ":material/fact_check:"
 
@@ -107,5 +108,4 @@ def check_table(rows, key, words):
             "" if row.gradient is None else f"{row.gradient_diff:.1e}" for row in rows
         ]
     table[t("check.call")] = [row.call for row in rows]
-    with st.container(key=f"{key}_table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+    text_table(table, f"{key}_table")
