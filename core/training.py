@@ -266,25 +266,27 @@ def train(layers, inputs, labels, batches, objective, sgd, options=LossOptions()
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A model on a data set: the mean cross-entropy, the accuracy, each sample's cross-entropy, the
-    predicted classes and the logits."""
+    """Models (one per snapshot) on a data set: per snapshot the mean cross-entropy and the accuracy, and
+    each sample's cross-entropy and logits, shaped (snapshots, samples[, C])."""
 
-    loss: float
-    accuracy: float
+    loss: np.ndarray
+    accuracy: np.ndarray
     sample_losses: np.ndarray
-    predictions: np.ndarray
     logits: np.ndarray
 
 
-def evaluate(layers, inputs, labels):
-    """The true cross-entropy (whatever the run was trained with) and the accuracy of argmax z."""
+def evaluate(snapshots, inputs, labels):
+    """The true cross-entropy, whatever a run was trained with, and the accuracy of argmax z, for every
+    snapshot in one cross_entropy call."""
     with np.errstate(all="ignore"):
-        logits, _ = forward(layers, inputs)
-        sample_losses = losses.cross_entropy(logits, labels, reduction="none")
-    predictions = logits.argmax(axis=1)
-    return Evaluation(
-        float(sample_losses.mean()), float((predictions == labels).mean()), sample_losses, predictions, logits
-    )
+        logits = np.stack([forward(layers, inputs)[0] for layers in snapshots])
+        frames, samples, classes = logits.shape
+        flat = logits.reshape(frames * samples, classes)
+        sample_losses = losses.cross_entropy(flat, np.tile(labels, frames), reduction="none")
+        sample_losses = sample_losses.reshape(frames, samples)
+        mean_losses = sample_losses.mean(axis=1)
+    accuracy = (logits.argmax(axis=2) == labels).mean(axis=1)
+    return Evaluation(mean_losses, accuracy, sample_losses, logits)
 
 
 def predict(layers, inputs):
