@@ -96,8 +96,9 @@ def sample_sentence(result, lang):
 
 
 def verdict(result, objective):
-    """'reference', 'learns', 'slow', 'stuck' or 'diverged': what an objective's run did next to
-    cross-entropy's (same start, same batches)."""
+    """'reference', 'diverged', 'stuck', 'learns' or 'slow': what an objective's run did next to
+    cross-entropy's (same start, same batches), judged by the true cross-entropy and validation accuracy:
+    stuck when neither improved on the initial model, learns when both end near cross-entropy's."""
     if objective == "cross_entropy":
         return "reference"
     outcome, reference = result.runs[objective], result.runs["cross_entropy"].curves
@@ -105,16 +106,11 @@ def verdict(result, objective):
         return "diverged"
     curves = outcome.curves
     accuracy, loss = curves.val_accuracy[-1], curves.train_loss[-1]
-    if (
-        not np.isfinite(loss)
-        or accuracy <= curves.val_accuracy[0] + LEARNS_MARGIN
-        and accuracy < reference.val_accuracy[-1]
-    ):
+    improved_accuracy = accuracy > curves.val_accuracy[0] + LEARNS_MARGIN
+    if not np.isfinite(loss) or (loss >= curves.train_loss[0] and not improved_accuracy):
         return "stuck"
-    if (
-        accuracy >= reference.val_accuracy[-1] - LEARNS_MARGIN
-        and loss <= SLOW_LOSS_RATIO * reference.train_loss[-1]
-    ):
+    near_accuracy = accuracy >= reference.val_accuracy[-1] - LEARNS_MARGIN
+    if near_accuracy and loss <= SLOW_LOSS_RATIO * reference.train_loss[-1]:
         return "learns"
     return "slow"
 
