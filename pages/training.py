@@ -135,7 +135,7 @@ st.title(t("trn.title"))
 st.write(t("trn.intro"))
 refused_notice(refused, "trn_notice")
 
-control_column, view_column = st.columns([1, 2], gap="large")
+view_column, control_column = st.columns([2, 1], gap="large")  # on a phone the picture comes first
 with control_column:
     controls()
 result = training.numbers.experiment(training.state.state_from_values(current_values(SPECS)))

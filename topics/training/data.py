@@ -51,7 +51,8 @@ def make_dataset(name, num_classes, size, noise, seed, dtype=np.float32):
     else:
         labels = np.arange(size) % num_classes
         inputs = GENERATORS[name](labels, num_classes, noise, rng)
-        inputs = (inputs - inputs.mean(axis=0)) / inputs.std()
+        inputs = inputs - inputs.mean(axis=0)
+        inputs = inputs / inputs.std()
     order = rng.permutation(size)
     inputs, labels = inputs[order].astype(dtype), labels[order]
     held_out = validation_count(size)

@@ -75,7 +75,7 @@ def playback_figure(result, lang="en", theme="light"):
         "template": template(theme),
         "title": {"text": text(lang, "trn.fig.playback", loss=text(lang, f"trn.loss.{result.state.loss}"))},
         "height": PLANAR_HEIGHT if planar else FLAT_HEIGHT,
-        "margin": {"l": 52, "r": 16, "t": 48, "b": 20},
+        "margin": {"l": 52, "r": 16, "t": 48, "b": 120},
         "showlegend": False,
         "xaxis": {"domain": [0, 1], "anchor": "y", "visible": planar, "title": {"text": "x₁"}},
         "yaxis": {"domain": rows["regions"], "anchor": "x", "visible": planar, "title": {"text": "x₂"}},
@@ -83,9 +83,9 @@ def playback_figure(result, lang="en", theme="light"):
         "yaxis2": {"domain": rows["bars"], "anchor": "x2", "range": [-logit_span * 1.1, logit_span * 1.1]},
         "xaxis3": {"domain": [0.54, 1], "anchor": "y3", **bar_axis},
         "yaxis3": {"domain": rows["bars"], "anchor": "x3", "range": [0, 1.05]},
-        "xaxis4": {"domain": [0, 1], "anchor": "y4", "title": {"text": text(lang, "trn.fig.step")}},
+        "xaxis4": {"domain": [0, 1], "anchor": "y4"},
         "yaxis4": {"domain": rows["curve"], "anchor": "x4", "rangemode": "tozero"},
-        "annotations": _playback_titles(rows, lang, label),
+        "annotations": _playback_titles(rows, lang, result.state.sample),
         "updatemenus": [play_buttons(result.state.speed, lang, colours)],
         "sliders": [step_slider(result.frame_steps, lang, colours["ink"])],
     }
@@ -101,7 +101,7 @@ def _playback_domains(planar):
     return {"regions": [0.99, 1.0], "bars": [0.45, 0.92], "curve": [0.0, 0.28]}
 
 
-def _playback_titles(rows, lang, label):
+def _playback_titles(rows, lang, sample):
     def title(key, x, top, **values):
         return {
             "text": text(lang, key, **values),
@@ -116,7 +116,7 @@ def _playback_titles(rows, lang, label):
         }
 
     return [
-        title("trn.fig.logits", 0, rows["bars"][1] + 0.01, label=label),
+        title("trn.fig.logits", 0, rows["bars"][1] + 0.01, sample=sample),
         title("trn.fig.softmax", 0.54, rows["bars"][1] + 0.01),
         title("trn.fig.curve", 0, rows["curve"][1] + 0.01),
     ]
@@ -276,10 +276,10 @@ def play_buttons(speed, lang, colours):
         "direction": "left",
         "showactive": False,
         "x": 0,
-        "y": -0.02,
+        "y": 0,
         "xanchor": "left",
         "yanchor": "top",
-        "pad": {"t": 0, "r": 8},
+        "pad": {"t": 30, "r": 8},
         "bgcolor": colours["grid"],
         "font": {"color": colours["ink"]},
         "buttons": [
@@ -299,11 +299,11 @@ def step_slider(steps, lang, ink):
             {"method": "animate", "label": frame_name(s), "args": [[frame_name(s)], still]} for s in steps
         ],
         "currentvalue": {"prefix": text(lang, "trn.fig.slider_prefix"), "font": {"color": ink, "size": 13}},
-        "x": 0.32,
-        "len": 0.68,
-        "y": -0.005,
+        "x": 0,
+        "len": 1.0,
+        "y": 0,
         "yanchor": "top",
-        "pad": {"t": 0, "b": 0},
+        "pad": {"t": 72, "b": 0},
         "ticklen": 2,
         "minorticklen": 0,
         "font": {"color": ink, "size": 9},
@@ -357,9 +357,9 @@ def curves_figure(result, lang="en", theme="light"):
     layout = {
         "template": template(theme),
         "title": {"text": text(lang, "trn.fig.curves")},
-        "height": 460,
-        "margin": {"l": 52, "r": 12, "t": 72, "b": 40},
-        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 11}},
+        "height": 500,
+        "margin": {"l": 52, "r": 12, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top", "font": {"size": 11}},
         "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
         "yaxis": {
             "domain": [0.45, 1],
@@ -393,7 +393,7 @@ def gradient_norm_figure(result, lang="en", theme="light"):
         "height": 280,
         "showlegend": False,
         "xaxis": {"title": {"text": text(lang, "trn.fig.step")}},
-        "yaxis": {"type": "log", "title": {"text": "‖∂L/∂θ‖"}},
+        "yaxis": {"type": "log", "dtick": 1, "title": {"text": "‖∂L/∂θ‖"}},
     }
     return unvalidated_figure([trace], layout)
 

@@ -38,7 +38,8 @@ def data_lines(state):
         lines += [
             f"labels = np.arange({size}) % {classes}",
             f"inputs = {generator.__name__}(labels, {classes}, {state.noise!r}, rng)",
-            "inputs = (inputs - inputs.mean(axis=0)) / inputs.std()",
+            "inputs = inputs - inputs.mean(axis=0)",
+            "inputs = inputs / inputs.std()",
         ]
     held_out = validation_count(size)
     lines += [
