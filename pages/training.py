@@ -13,6 +13,7 @@ from ui.language import current_language, labels, t
 from ui.readouts import metric_row, prose, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
+from ui.training_player import training_player
 from ui.url_state import current_values, publish, refused_notice, restore
 
 SPECS = training.state.url_specs()
@@ -85,10 +86,10 @@ def show_messages(result, lang):
             getattr(st, kind)(message, icon=MESSAGE_ICONS[kind])
 
 
-def playback_view(result, lang, theme):
+def playback_view(result, lang):
     metric_row(training.words.metrics(result, lang), key="trn_metrics")
     show_messages(result, lang)
-    show_figure(training.figures.playback_page_figure(result, lang, theme), "trn_playback")
+    training_player("trn_player", training.figures.player_data(result, lang))
     st.caption(training.words.run_note(result, lang))
     with st.container(key="trn_sample_now"):
         st.markdown(prose(training.words.sample_sentence(result, lang)))
@@ -141,7 +142,7 @@ with control_column:
 result = training.numbers.experiment(training.state.state_from_values(current_values(SPECS)))
 theme = chart_theme()
 with view_column:
-    playback_view(result, lang, theme)
+    playback_view(result, lang)
 curves_view(result, lang, theme)
 mistakes_view(result, lang, theme)
 code_view(result)

@@ -6,6 +6,8 @@ The playback runs in the browser: one precomputed frame per snapshot (at most nu
 Plotly's own play / pause / reset buttons and slider animate them, so playing costs the server nothing.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -307,6 +309,76 @@ def step_slider(steps, lang, ink):
         "ticklen": 2,
         "minorticklen": 0,
         "font": {"color": ink, "size": 9},
+    }
+
+
+def player_data(result, lang="en"):
+    """What ui.training_player draws, every frame at once: the regions' classes (base64 bytes per frame,
+    row 0 = the lowest x2), each training point's cross-entropy (base64 float32 per frame), the followed
+    sample's logits and softmax, the training and validation cross-entropy per frame, and the words."""
+    data, playback, curves, state = result.data, result.playback, result.main.curves, result.state
+    classes = data.num_classes
+    planar = data.is_planar
+    finite_logits = playback.sample_logits[np.isfinite(playback.sample_logits)]
+
+    def packed(values, dtype):
+        return typed_array(values, dtype)["bdata"]
+
+    grid = None
+    if planar:
+        grid = {
+            "x0": float(playback.grid_x[0]),
+            "x1": float(playback.grid_x[-1]),
+            "y0": float(playback.grid_y[0]),
+            "y1": float(playback.grid_y[-1]),
+            "n": int(playback.grid_x.size),
+        }
+    sample = data.train_inputs[state.sample]
+    return {
+        "key": repr(replace(state, speed="1")),
+        "steps": [int(step) for step in result.frame_steps],
+        "fps": FRAMES_PER_SECOND,
+        "speed": state.speed,
+        "colours": PALETTE[:classes],
+        "tints": [tint(colour) for colour in PALETTE[:classes]],
+        "curveColours": [BLUE, ORANGE],
+        "grid": grid,
+        "regions": [packed(frame, "u1") for frame in playback.regions] if planar else None,
+        "points": {
+            "x": np.round(data.train_inputs[:, 0], 4).tolist() if planar else [],
+            "y": np.round(data.train_inputs[:, 1], 4).tolist() if planar else [],
+            "label": data.train_labels.tolist(),
+        },
+        "pointLosses": [
+            packed(np.nan_to_num(frame, nan=LOSS_CAP, posinf=LOSS_CAP), "f4")
+            for frame in playback.point_losses
+        ],
+        "lossCap": LOSS_CAP,
+        "sample": {"label": result.sample_label(), "x": float(sample[0]), "y": float(sample[1])},
+        "logits": np.round(np.nan_to_num(playback.sample_logits), 4).tolist(),
+        "probs": np.round(np.nan_to_num(playback.sample_probs), 4).tolist(),
+        "logitRange": float(np.abs(finite_logits).max() * 1.1) if finite_logits.size else 1.0,
+        "curve": {
+            "train": [float(v) if np.isfinite(v) else None for v in curves.train_loss],
+            "val": [float(v) if np.isfinite(v) else None for v in curves.val_loss],
+        },
+        "text": {
+            key: text(lang, f"trn.player.{key}", sample=state.sample)
+            for key in (
+                "regions",
+                "logits",
+                "softmax",
+                "curve",
+                "play",
+                "pause",
+                "step",
+                "reset",
+                "slider",
+                "stepOf",
+                "train",
+                "val",
+            )
+        },
     }
 
 
