@@ -1,9 +1,10 @@
 """The training page in a real Chromium against `streamlit run app.py`.
 
-Contract (built by pages/training.py): the page at /training, titled "Training" ("训练" with ?lang=zh) in
-the navigation; the playback in .st-key-trn_playback, a Plotly figure with its own frames, Play / Pause /
-Step 0 buttons (.updatemenu-button, in that order) and slider; trace 0 is the decision regions' heat map
-and trace 3 the followed sample's logits; the loss selectbox keyed trn_loss; URL state under trn_* keys.
+Contract (built by pages/training.py and ui/training_player): the page at /training, titled "Training"
+("训练" with ?lang=zh) in the navigation; the player in .st-key-trn_player: a .tp element whose data-frame
+is the frame shown, buttons .tp-play (play / pause), .tp-one-step, .tp-reset, a range input .tp-slider and
+the text .tp-step; the mistakes chart in .st-key-trn_mistakes; the loss selectbox keyed trn_loss; URL
+state under trn_* keys.
 """
 
 from __future__ import annotations
@@ -19,26 +20,8 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = ROOT / "test-results" / "screenshots"
 NAV = "[data-testid=stSidebarNav]"
 EXCEPTION = "[data-testid=stException]"
-PLAYBACK = ".st-key-trn_playback .js-plotly-plot"
+PLAYER = ".st-key-trn_player .tp"
 LOAD_TIMEOUT_MS = 180_000  # seven training runs on a first load, on 2 shared cores
-
-# The playback's slider position, its frame count, and what the moving traces show now.
-_STATE_JS = """
-(sel) => {
-  const gd = document.querySelector(sel);
-  if (!gd || !gd._fullLayout) return null;
-  const slider = gd._fullLayout.sliders && gd._fullLayout.sliders[0];
-  const plain = (v) => (v && ArrayBuffer.isView(v) ? Array.from(v) : v);
-  const z = gd._fullData[0].z;
-  return {
-    active: slider ? slider.active : null,
-    frames: (gd._transitionData || {})._frames ? gd._transitionData._frames.length : 0,
-    regions: JSON.stringify(Array.isArray(z) ? z.map(plain) : plain(z)),
-    logits: JSON.stringify(plain(gd._fullData[3].y)),
-    title: gd._fullLayout.title.text,
-  };
-}
-"""
 
 
 def open_training(page, query: str = "") -> None:
@@ -46,53 +29,53 @@ def open_training(page, query: str = "") -> None:
     wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     wait_charts(page, timeout_ms=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(f"{PLAYER}[data-frame]", timeout=LOAD_TIMEOUT_MS)
 
 
-def playback_state(page):
-    return page.evaluate(_STATE_JS, PLAYBACK)
+def frame(page):
+    return int(page.get_attribute(PLAYER, "data-frame"))
 
 
-def test_pressing_play_moves_the_frames_in_the_browser(page):
+def pixels(page):
+    """A fingerprint of what the regions canvas shows now."""
+    return page.evaluate(f"() => document.querySelector('{PLAYER} canvas').toDataURL().length")
+
+
+def test_play_pause_step_and_reset_run_in_the_browser(page):
     open_training(page)
     expect(page.locator(NAV)).to_contain_text("Training")
-    page.locator(PLAYBACK).scroll_into_view_if_needed()
-    start = playback_state(page)
-    assert start["active"] == 0 and start["frames"] == 100
-    buttons = page.locator(f"{PLAYBACK} .updatemenu-button")
-    buttons.nth(0).click()  # Play
+    page.locator(PLAYER).scroll_into_view_if_needed()
+    assert frame(page) == 0
+    expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 0 of 320")
+    first = pixels(page)
+    page.click(f"{PLAYER} .tp-play")
     page.wait_for_function(
-        "(sel) => document.querySelector(sel)._fullLayout.sliders[0].active >= 10",
-        arg=PLAYBACK,
-        timeout=20_000,
+        f"() => Number(document.querySelector('{PLAYER}').dataset.frame) >= 15", timeout=20_000
     )
-    buttons.nth(1).click()  # Pause
-    moved = playback_state(page)
-    assert moved["active"] >= 10
-    assert moved["regions"] != start["regions"] and moved["logits"] != start["logits"]
-    paused = playback_state(page)["active"]
+    page.click(f"{PLAYER} .tp-play")  # pause
+    paused = frame(page)
     page.wait_for_timeout(500)
-    assert playback_state(page)["active"] == paused
-    buttons.nth(2).click()  # back to step 0
-    page.wait_for_function(
-        "(sel) => document.querySelector(sel)._fullLayout.sliders[0].active === 0", arg=PLAYBACK
-    )
-    assert playback_state(page)["logits"] == start["logits"]
+    assert frame(page) == paused >= 15
+    assert pixels(page) != first  # the regions were redrawn
+    page.click(f"{PLAYER} .tp-one-step")
+    assert frame(page) == paused + 1
+    page.click(f"{PLAYER} .tp-reset")
+    assert frame(page) == 0
+    page.locator(f"{PLAYER} .tp-slider").fill("99")
+    assert frame(page) == 99
+    expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 320 of 320")
 
 
 def test_switching_on_a_mistake_retrains_and_changes_the_url(page):
     open_training(page)
+    before = page.locator(".st-key-trn_metrics").inner_text()
     page.locator(".st-key-trn_loss [data-testid=stSelectbox]").click()
     page.get_by_role("option", name=STRINGS["en"]["trn.loss.softmax_ce"]).click()
     wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
-    wait_charts(page, timeout_ms=LOAD_TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
-    page.wait_for_function(
-        "([sel, name]) => { const gd = document.querySelector(sel);"
-        " return gd && gd._fullLayout && gd._fullLayout.title.text.includes(name); }",
-        arg=[PLAYBACK, "softmax before CrossEntropyLoss"],
-        timeout=30_000,
-    )
+    expect(page.locator(".st-key-trn_metrics")).not_to_have_text(before)
     assert "trn_loss=softmax_ce" in page.url
+    assert frame(page) == 0  # a new run starts at step 0
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -211,3 +211,22 @@ def test_the_keras_snippet_prints_the_same_losses(torch_cpu):
     result = numbers.experiment(replace(DEFAULT, epochs=5))
     printed = printed_losses(printed_by(snippets.keras_snippet(result.state, result.epochs)))
     np.testing.assert_allclose(printed, result.main.run.batch_losses, rtol=0, atol=PRINT_TOLERANCE)
+
+
+def test_the_players_data_holds_every_frame_at_the_pages_speed():
+    result = numbers.experiment(replace(DEFAULT, speed="2", sample=3))
+    player = figures.player_data(result, "zh")
+    assert player["steps"] == list(result.frame_steps) and player["speed"] == "2" and player["fps"] == 30
+    regions = np.frombuffer(base64.b64decode(player["regions"][-1]), np.uint8)
+    np.testing.assert_array_equal(regions, result.playback.regions[-1].ravel())
+    losses = np.frombuffer(base64.b64decode(player["pointLosses"][5]), np.float32)
+    np.testing.assert_allclose(losses, result.playback.point_losses[5], rtol=1e-6)
+    assert player["logits"][-1] == pytest.approx(result.playback.sample_logits[-1].tolist(), abs=1e-4)
+    assert player["sample"]["label"] == result.sample_label()
+    assert player["text"]["stepOf"] == "第 {step} 步,共 {total} 步"
+    assert (
+        player["key"] == figures.player_data(replace(result, state=replace(result.state, speed="1")))["key"]
+    )
+    flat = figures.player_data(numbers.experiment(replace(DEFAULT, dataset="seed004")))
+    assert flat["regions"] is None and flat["grid"] is None
+    json.dumps(player)
