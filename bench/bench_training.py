@@ -40,7 +40,7 @@ from topics.training import numbers  # noqa: E402
 from topics.training.state import MAX_STEPS, TrainingState  # noqa: E402
 
 DEFAULT = TrainingState()
-LARGEST = replace(DEFAULT, dataset="spiral", num_classes=5, size=500, hidden=True, batch_size=4, epochs=200)
+LARGEST = replace(DEFAULT, dataset="spiral", num_classes=5, size=500, hidden=True, batch_size=9, epochs=200)
 PLAYER = ".st-key-trn_player .tp"
 
 PLAY_SECONDS = 4

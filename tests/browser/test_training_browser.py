@@ -1,6 +1,7 @@
 """The training page in a real Chromium against `streamlit run app.py`.
 
-Contract (built by pages/training.py and ui/training_player): the page at /training, titled "Training"
+Contract (built by pages/training.py and ui/training_player; the component may sit in a shadow root, so
+the test reads it through Playwright locators, which pierce it): the page at /training, titled "Training"
 ("训练" with ?lang=zh) in the navigation; the player in .st-key-trn_player: a .tp element whose data-frame
 is the frame shown, buttons .tp-play (play / pause), .tp-one-step, .tp-reset, a range input .tp-slider and
 the text .tp-step; the mistakes chart in .st-key-trn_mistakes; the loss selectbox keyed trn_loss; URL
@@ -8,6 +9,8 @@ state under trn_* keys.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +41,7 @@ def frame(page):
 
 def pixels(page):
     """A fingerprint of what the regions canvas shows now."""
-    return page.evaluate(f"() => document.querySelector('{PLAYER} canvas').toDataURL().length")
+    return page.locator(f"{PLAYER} canvas").first.evaluate("canvas => canvas.toDataURL()")
 
 
 def test_play_pause_step_and_reset_run_in_the_browser(page):
@@ -49,8 +52,8 @@ def test_play_pause_step_and_reset_run_in_the_browser(page):
     expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 0 of 320")
     first = pixels(page)
     page.click(f"{PLAYER} .tp-play")
-    page.wait_for_function(
-        f"() => Number(document.querySelector('{PLAYER}').dataset.frame) >= 15", timeout=20_000
+    expect(page.locator(PLAYER)).to_have_attribute(
+        "data-frame", re.compile(r"^(1[5-9]|[2-9][0-9])$"), timeout=20_000
     )
     page.click(f"{PLAYER} .tp-play")  # pause
     paused = frame(page)

@@ -20,7 +20,7 @@ LR_RANGE = (0.001, 100.0)
 BATCH_RANGE = (1, 128)
 EPOCH_RANGE = (1, 200)
 HIDDEN_UNITS = 16
-MAX_STEPS = 600  # per objective; seven objectives run on every change (bench/bench_training.py)
+MAX_STEPS = 450  # per objective; seven objectives run on every change (bench/bench_training.py)
 SPEEDS = ("0.5", "1", "2", "4")  # playback speed, times FRAMES_PER_SECOND
 FRAMES_PER_SECOND = 30
 
