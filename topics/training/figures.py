@@ -382,6 +382,21 @@ def player_data(result, lang="en"):
     }
 
 
+def stacked_layout(title, top_axis, bottom_axis, lang, theme, height=500):
+    """Two panels over the same SGD steps: a loss on top, an accuracy (0..1) below, the legend under them."""
+    return {
+        "template": template(theme),
+        "title": {"text": title},
+        "height": height,
+        "margin": {"l": 52, "r": 12, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top", "font": {"size": 11}},
+        "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
+        "yaxis": {"domain": [0.5, 1], "title": {"text": top_axis}},
+        "xaxis2": {"anchor": "y2", "title": {"text": text(lang, "trn.fig.step")}},
+        "yaxis2": {"domain": [0, 0.42], "range": [0, 1.02], "title": {"text": bottom_axis}},
+    }
+
+
 def curves_figure(result, lang="en", theme="light"):
     """The chosen run: the true cross-entropy (training and validation) and the batch loss of the
     objective itself over the steps, and the accuracy below."""
@@ -426,25 +441,14 @@ def curves_figure(result, lang="en", theme="light"):
             "line": {"color": ORANGE, "width": 2.5, "dash": "dash"},
         },
     ]
-    layout = {
-        "template": template(theme),
-        "title": {"text": text(lang, "trn.fig.curves")},
-        "height": 500,
-        "margin": {"l": 52, "r": 12, "t": 40, "b": 40},
-        "legend": {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top", "font": {"size": 11}},
-        "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
-        "yaxis": {
-            "domain": [0.45, 1],
-            "title": {"text": text(lang, "trn.fig.loss_axis")},
-            "rangemode": "tozero",
-        },
-        "xaxis2": {"anchor": "y2", "title": {"text": text(lang, "trn.fig.step")}},
-        "yaxis2": {
-            "domain": [0, 0.38],
-            "range": [0, 1.02],
-            "title": {"text": text(lang, "trn.fig.accuracy_axis")},
-        },
-    }
+    layout = stacked_layout(
+        text(lang, "trn.fig.curves"),
+        text(lang, "trn.fig.loss_axis"),
+        text(lang, "trn.fig.accuracy_axis"),
+        lang,
+        theme,
+    )
+    layout["yaxis"]["rangemode"] = "tozero"
     return unvalidated_figure(traces, layout)
 
 
@@ -497,25 +501,9 @@ def mistakes_figure(result, lang="en", theme="light"):
                 "showlegend": False,
             }
         )
-    layout = {
-        "template": template(theme),
-        "title": {"text": text(lang, "trn.fig.mistakes")},
-        "height": 620,
-        "margin": {"l": 52, "r": 12, "t": 40, "b": 40},
-        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": 11}},
-        "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
-        "yaxis": {
-            "domain": [0.52, 1],
-            "title": {"text": text(lang, "trn.fig.true_ce_axis")},
-            "range": [0, 3],
-        },
-        "xaxis2": {"anchor": "y2", "title": {"text": text(lang, "trn.fig.step")}},
-        "yaxis2": {
-            "domain": [0, 0.44],
-            "range": [0, 1.02],
-            "title": {"text": text(lang, "trn.fig.val_accuracy_axis")},
-        },
-    }
+    titles = (text(lang, "trn.fig.true_ce_axis"), text(lang, "trn.fig.val_accuracy_axis"))
+    layout = stacked_layout(text(lang, "trn.fig.mistakes"), *titles, lang, theme, height=620)
+    layout["yaxis"]["range"] = [0, 3]
     return unvalidated_figure(traces, layout)
 
 
