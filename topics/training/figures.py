@@ -389,10 +389,10 @@ def stacked_layout(title, top_axis, bottom_axis, lang, theme, height=500):
         "title": {"text": title},
         "height": height,
         "margin": {"l": 52, "r": 12, "t": 40, "b": 40},
-        "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top", "font": {"size": 11}},
+        "legend": {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 11}},
         "xaxis": {"anchor": "y", "matches": "x2", "showticklabels": False},
         "yaxis": {"domain": [0.5, 1], "title": {"text": top_axis}},
-        "xaxis2": {"anchor": "y2", "title": {"text": text(lang, "trn.fig.step")}},
+        "xaxis2": {"anchor": "y2"},  # the steps are named in the title: the legend sits under the axis
         "yaxis2": {"domain": [0, 0.42], "range": [0, 1.02], "title": {"text": bottom_axis}},
     }
 
