@@ -162,7 +162,7 @@ ZH = {
     "trn.m.steps": "SGD 步数",
     "trn.m.difference": "nll_loss 与 CrossEntropyLoss 之差",
     "trn.run_note": "共 {steps} 步:{epochs} 轮,每轮 {per_epoch} 个批次,每批 {batch} 个,来自 {train} 个训练样本;可播放 {frames} 帧。曲线画的是真正的交叉熵,无论这次训练最小化的是什么损失。",
-    "trn.playground_link": "在游乐场中打开样本 {sample} 最后一步的 logits",
+    "trn.playground_link": "在交互演练页打开样本 {sample} 最后一步的 logits",
     "trn.sample_now": "样本 {sample}(类别 {label}):最后一步 z = {logits},softmax p = {probs},它的交叉熵为 {loss}。",
     "trn.msg.diverged": "{loss} 在第 {step} 步发散:损失或权重变成了无穷大或 NaN,训练在此停止。请降低学习率(当前 {lr})或动量。",
     "trn.msg.exploded": "{loss}:训练损失从 {first} 增大到 {last}。学习率 {lr} 对这个模型太大了,请调低。",
