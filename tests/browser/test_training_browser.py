@@ -49,7 +49,7 @@ def test_play_pause_step_and_reset_run_in_the_browser(page):
     expect(page.locator(NAV)).to_contain_text("Training")
     page.locator(PLAYER).scroll_into_view_if_needed()
     assert frame(page) == 0
-    expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 0 of 320")
+    expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 0 of 300")
     first = pixels(page)
     page.click(f"{PLAYER} .tp-play")
     expect(page.locator(PLAYER)).to_have_attribute(
@@ -66,7 +66,7 @@ def test_play_pause_step_and_reset_run_in_the_browser(page):
     assert frame(page) == 0
     page.locator(f"{PLAYER} .tp-slider").fill("99")
     assert frame(page) == 99
-    expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 320 of 320")
+    expect(page.locator(f"{PLAYER} .tp-step")).to_have_text("step 300 of 300")
 
 
 def test_switching_on_a_mistake_retrains_and_changes_the_url(page):

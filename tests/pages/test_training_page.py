@@ -115,7 +115,7 @@ def test_every_setting_is_read_from_the_url():
         "trn_noise": "0.1",
         "trn_size": "120",
         "trn_seed": "9",
-        "trn_hidden": "1",
+        "trn_hidden": "0",
         "trn_lr": "0.3",
         "trn_momentum": "0.9",
         "trn_wd": "0.001",
@@ -134,7 +134,7 @@ def test_every_setting_is_read_from_the_url():
 
 
 def test_a_diverging_learning_rate_is_a_message_not_a_traceback():
-    app = open_page(trn_hidden="1", trn_lr="100", trn_epochs="10", trn_seed="7")
+    app = open_page(trn_data="blobs", trn_batch="10", trn_lr="100", trn_epochs="10", trn_seed="7")
     assert not app.exception
     assert app.error and "diverged at step" in app.error[0].value
     assert len(chart_specs(app)) == 3
@@ -158,5 +158,5 @@ def test_bad_url_values_open_defaults_with_a_notice():
 def test_chinese():
     app = open_page(lang="zh")
     assert app.title[0].value == ZH["trn.title"]
-    assert metric(app, "trn.m.steps", "zh") == "320"
+    assert metric(app, "trn.m.steps", "zh") == "300"
     assert chart_specs(app)[2]["layout"]["title"]["text"] == ZH["trn.fig.mistakes"]

@@ -17,6 +17,7 @@ from topics.training import data, figures, numbers, snippets, state, words
 from topics.training.state import TrainingState
 
 DEFAULT = TrainingState()
+BLOBS = replace(DEFAULT, dataset="blobs", hidden=False, lr=0.1, batch_size=10, epochs=20)  # 320 steps
 PRINT_TOLERANCE = 2e-6  # losses printed with 6 decimals from float32 tensors
 
 
@@ -54,10 +55,21 @@ def test_noise_spreads_the_clusters():
 def test_the_default_run_learns_and_nll_and_cross_entropy_are_one_curve():
     result = numbers.experiment(DEFAULT)
     curves = result.main.curves
-    assert curves.train_loss[-1] < 0.2 < curves.train_loss[0]
-    assert curves.val_accuracy[-1] == 1.0
+    assert curves.train_loss[-1] < 0.3 < 1.0 < curves.train_loss[0]
+    assert curves.val_accuracy[-1] > 0.9
     assert result.correct_difference() < 1e-6  # float32 rounding only
-    assert result.steps == 320 and len(result.frame_steps) == numbers.MAX_FRAMES
+    assert result.steps == 300 and len(result.frame_steps) == numbers.MAX_FRAMES
+
+
+def test_on_the_default_spiral_every_mistake_trails_cross_entropy():
+    result = numbers.experiment(DEFAULT)
+    verdicts = {name: words.verdict(result, name) for name in state.LOSSES}
+    assert verdicts["nll_log_softmax"] == "learns"
+    assert verdicts["keras_probs"] == "stuck"
+    assert {verdicts[name] for name in ("softmax_ce", "mse_softmax", "nll_probs", "sigmoid_bce")} == {"slow"}
+    reference = result.runs["cross_entropy"].curves
+    for name in state.MISTAKES:
+        assert result.runs[name].curves.train_loss[-1] > 1.5 * reference.train_loss[-1]
 
 
 def test_every_run_starts_from_the_same_weights_and_batches():
@@ -68,7 +80,7 @@ def test_every_run_starts_from_the_same_weights_and_batches():
 
 
 def test_mistakes_do_what_the_one_batch_numbers_predict():
-    result = numbers.experiment(replace(DEFAULT, lr=0.05, noise=0.5))
+    result = numbers.experiment(replace(BLOBS, lr=0.05, noise=0.5))
     verdicts = {name: words.verdict(result, name) for name in state.LOSSES}
     assert verdicts["cross_entropy"] == "reference"
     assert verdicts["nll_log_softmax"] == "learns"
@@ -95,20 +107,20 @@ def test_switching_the_loss_or_the_sample_reuses_the_runs():
 
 
 def test_a_long_run_is_shortened_to_whole_epochs_and_said_so():
-    result = numbers.experiment(replace(DEFAULT, batch_size=1, epochs=50))
+    result = numbers.experiment(replace(BLOBS, batch_size=1, epochs=50))
     assert result.steps <= state.MAX_STEPS and result.steps % 160 == 0 and result.shortened
     kinds = dict(words.messages(result, "en"))
     assert "stops after" in kinds["warning"]
 
 
 def test_a_diverging_run_gets_an_error_message_not_an_exception():
-    result = numbers.experiment(replace(DEFAULT, hidden=True, lr=100.0, epochs=10, seed=7))
+    result = numbers.experiment(replace(BLOBS, hidden=True, lr=100.0, epochs=10, seed=7))
     assert result.main.run.diverged_at is not None
     (kind, message), *_ = words.messages(result, "en")
     assert kind == "error" and f"step {result.main.run.diverged_at}" in message
     table = words.mistakes_table(result, "en")
     assert table["What it does"][state.LOSSES.index("nll_log_softmax")].startswith("diverged at step")
-    diverging = values_of(replace(DEFAULT, hidden=True, lr=100.0, epochs=10, seed=7))
+    diverging = values_of(replace(BLOBS, hidden=True, lr=100.0, epochs=10, seed=7))
     for page_figure in figures.page_figures(diverging).values():
         go.Figure(page_figure.figure.to_dict())
 
@@ -181,6 +193,7 @@ def test_the_exporter_reads_the_page_state():
 
 SNIPPET_STATES = {
     "default": DEFAULT,
+    "blobs": BLOBS,
     "seed004_hidden_momentum": replace(
         DEFAULT, dataset="seed004", size=100, lr=0.01, hidden=True, momentum=0.9, weight_decay=0.01, epochs=10
     ),

@@ -28,17 +28,17 @@ FRAMES_PER_SECOND = 30
 def url_specs():
     """The training page's controls as URL parameters: key, allowed values, default."""
     return [
-        ChoiceParam("trn_data", DATASETS, default="blobs"),
+        ChoiceParam("trn_data", DATASETS, default="spiral"),
         IntParam("trn_classes", *CLASS_RANGE, default=3),
         FloatParam("trn_noise", 0.0, 1.0, default=0.3, step=0.05),
         IntParam("trn_size", *SIZE_RANGE, default=200),
         IntParam("trn_seed", 0, 9999, default=4),
-        BoolParam("trn_hidden", default=False),
-        FloatParam("trn_lr", *LR_RANGE, default=0.1, step=0.001),
+        BoolParam("trn_hidden", default=True),
+        FloatParam("trn_lr", *LR_RANGE, default=0.5, step=0.001),
         FloatParam("trn_momentum", 0.0, 0.99, default=0.0, step=0.01),
         FloatParam("trn_wd", 0.0, 0.1, default=0.0, step=0.001),
-        IntParam("trn_batch", *BATCH_RANGE, default=10),
-        IntParam("trn_epochs", *EPOCH_RANGE, default=20),
+        IntParam("trn_batch", *BATCH_RANGE, default=16),
+        IntParam("trn_epochs", *EPOCH_RANGE, default=30),
         ChoiceParam("trn_loss", LOSSES, default="cross_entropy"),
         FloatParam("trn_ls", 0.0, 0.5, default=0.0, step=0.05),
         IntParam("trn_sample", 0, SIZE_RANGE[1] - 1, default=0),
@@ -60,17 +60,17 @@ def training_size(size):
 class TrainingState:
     """What a person sets on the training page (hashable: runs are cached by it)."""
 
-    dataset: str = "blobs"
+    dataset: str = "spiral"
     num_classes: int = 3
     noise: float = 0.3
     size: int = 200
     seed: int = 4
-    hidden: bool = False
-    lr: float = 0.1
+    hidden: bool = True
+    lr: float = 0.5
     momentum: float = 0.0
     weight_decay: float = 0.0
-    batch_size: int = 10
-    epochs: int = 20
+    batch_size: int = 16
+    epochs: int = 30
     loss: str = "cross_entropy"
     label_smoothing: float = 0.0
     sample: int = 0

@@ -98,7 +98,8 @@ def sample_sentence(result, lang):
 def verdict(result, objective):
     """'reference', 'diverged', 'stuck', 'learns' or 'slow': what an objective's run did next to
     cross-entropy's (same start, same batches), judged by the true cross-entropy and validation accuracy:
-    stuck when neither improved on the initial model, learns when both end near cross-entropy's."""
+    stuck when its cross-entropy did not fall and its accuracy gained less than half of what
+    cross-entropy's gained; learns when both end near cross-entropy's; else slow."""
     if objective == "cross_entropy":
         return "reference"
     outcome, reference = result.runs[objective], result.runs["cross_entropy"].curves
@@ -106,8 +107,13 @@ def verdict(result, objective):
         return "diverged"
     curves = outcome.curves
     accuracy, loss = curves.val_accuracy[-1], curves.train_loss[-1]
-    improved_accuracy = accuracy > curves.val_accuracy[0] + LEARNS_MARGIN
-    if not np.isfinite(loss) or (loss >= curves.train_loss[0] and not improved_accuracy):
+    gain, reference_gain = (
+        accuracy - curves.val_accuracy[0],
+        reference.val_accuracy[-1] - curves.val_accuracy[0],
+    )
+    if not np.isfinite(loss) or (
+        loss >= curves.train_loss[0] and gain < max(LEARNS_MARGIN, reference_gain / 2)
+    ):
         return "stuck"
     near_accuracy = accuracy >= reference.val_accuracy[-1] - LEARNS_MARGIN
     if near_accuracy and loss <= SLOW_LOSS_RATIO * reference.train_loss[-1]:
