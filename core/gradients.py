@@ -104,6 +104,33 @@ def kl_div(input, target, reduction="mean", log_target=False):
     return _sum_to_shape(grad, log_q.shape)
 
 
+def mse_loss(input, target, reduction="mean"):
+    """dL/d(input) of losses.mse_loss: 2 (x - t), divided by the number of elements for 'mean'."""
+    check_reduction(reduction)
+    values = losses.as_float_array(input)
+    target = losses.as_float_array(target, "target").astype(values.dtype, copy=False)
+    grad = 2 * (values - target)
+    return grad * grad.dtype.type(_mean_scale(reduction, grad.size))
+
+
+# Through the normalisers: a gradient with respect to their output carried back to the logits.
+
+
+def softmax_backward(probs, upstream, axis=-1):
+    """dL/dz from g = dL/dp for p = softmax(z):  p * (g - sum_k g_k p_k)  (the softmax Jacobian's J^T g)."""
+    return probs * (upstream - (upstream * probs).sum(axis=axis, keepdims=True))
+
+
+def log_softmax_backward(probs, upstream, axis=-1):
+    """dL/dz from g = dL/d(log p) for log p = log_softmax(z):  g - p * sum_k g_k."""
+    return upstream - probs * upstream.sum(axis=axis, keepdims=True)
+
+
+def sigmoid_backward(probs, upstream):
+    """dL/dz from g = dL/dp for p = sigmoid(z):  g * p (1 - p)."""
+    return upstream * probs * (1 - probs)
+
+
 # Keras: gradients with respect to y_pred.
 
 

@@ -176,6 +176,20 @@ def kl_div(input, target, reduction="mean", log_target=False):
     )
 
 
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error: l = (x - t)^2 elementwise, 'mean' over all elements.
+
+    Mirrors torch.nn.functional.mse_loss (nn.MSELoss); on softmax outputs against one-hot targets it is
+    the classic mistake that learns slowly when the model is confidently wrong.
+    """
+    check_reduction(reduction)
+    values = as_float_array(input)
+    target = as_float_array(target, "target").astype(values.dtype, copy=False)
+    check_same_shape(target, values, "target", "input")
+    squared = (values - target) ** 2
+    return _reduce(squared, reduction, denominator=squared.size)
+
+
 # Building blocks the gradients and pages share.
 
 
@@ -343,6 +357,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "kl_div",
+    "mse_loss",
     "sigmoid",
     "log_sigmoid",
 ]

@@ -9,7 +9,7 @@ that do not fit together (state.inconsistent_values). A page is served at /<name
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from topics import batch, binary, frameworks, gradient, playground
+from topics import batch, binary, frameworks, gradient, playground, training
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,15 @@ PAGES = (
         frameworks.state.url_specs,
         frameworks.figures.page_figures,
         frameworks.state.inconsistent_values,
+    ),
+    Page(
+        "training",
+        "pages/training.py",
+        "page.training",
+        ":material/model_training:",
+        training.state.url_specs,
+        training.figures.page_figures,
+        training.state.inconsistent_values,
     ),
 )
 BY_NAME = {page.name: page for page in PAGES}

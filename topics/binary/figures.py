@@ -6,8 +6,6 @@ label y = 0, 0.01, ..., 1 and the slider's steps call Plotly's `animate` on them
 trip is needed. Its slider starts at the page's y.
 """
 
-import base64
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -34,6 +32,7 @@ from topics.shared.figures import (
     VERMILION,
     PageFigure,
     template,
+    typed_array,
     unvalidated_figure,
 )
 from topics.shared.formatting import fmt, fmt_vector
@@ -53,8 +52,7 @@ FIRST_MOVING_TRACE = len(FAMILY_LABELS) + 1  # after the family curves and their
 def _round(values):
     """Curve values as Plotly's typed-array spec of float32: base64 of the bytes, half the size of float64,
     and encoded here once instead of by Plotly's JSON encoder for each of the frames' 200 arrays."""
-    packed = np.round(np.asarray(values, float), DECIMALS).astype("<f4")
-    return {"dtype": "f4", "bdata": base64.b64encode(packed.tobytes()).decode("ascii")}
+    return typed_array(np.round(np.asarray(values, float), DECIMALS))
 
 
 def curves_figure(p, y, lang="en", theme="light"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core import gradients, keras_losses, losses
+from core.gradients import log_softmax_backward, softmax_backward
 from topics.shared.formatting import fmt, fmt_vector
 from topics.shared.snippets import (
     KERAS_IMPORTS,
@@ -72,16 +73,6 @@ class Mistake:
             report[(WRITTEN, "gradient")] = np.ravel(self.written.gradient)
             report[(MEANT, "gradient")] = np.ravel(self.meant.gradient)
         return report
-
-
-def softmax_backward(probs, upstream, axis=-1):
-    """dL/dz from dL/dp for p = softmax(z):  p * (g - sum_k g_k p_k)."""
-    return probs * (upstream - (upstream * probs).sum(axis=axis, keepdims=True))
-
-
-def log_softmax_backward(probs, upstream, axis=-1):
-    """dL/dz from dL/d(log p) for log p = log_softmax(z):  g - p * sum_k g_k."""
-    return upstream - probs * upstream.sum(axis=axis, keepdims=True)
 
 
 def kl_div_target_gradient(input, target, reduction="batchmean"):

@@ -1,0 +1,175 @@
+"""Benchmark the training page: the time to compute a run, the page's reruns, and playback in Chromium.
+
+Run from the repository root:  python bench/bench_training.py  [--repeats 5] [--no-browser]
+
+Prints, as medians:
+- compute: numbers.experiment (data, every objective trained side by side, curves, playback frames) for
+  the default settings and for the largest run the page allows (500 samples, hidden layer, batch 1: cut to
+  state.MAX_STEPS steps per objective), caches cleared each time; measured interleaved, and beside them a
+  plain NumPy matmul loop of fixed size as a yardstick of how loaded the machine is right now;
+- server: AppTest CPU time (time.process_time) of the page's first render and of a settings change
+  (the epochs slider: a new run) against the binary page's first render and slider change, interleaved,
+  with the ratio (the issue's target: within 1.3x of the other pages');
+- playback (unless --no-browser): `streamlit run app.py` in headless Chromium, /training opened, the
+  player's Play pressed (ui.training_player), and the frames it drew in PLAY_SECONDS counted: frames per
+  second in the browser while the server does nothing, and the time one frame takes to draw (what the
+  frame rate could be on an idle machine); plus the bytes of Plotly figure JSON the page sends.
+Nothing is asserted: the machine is shared, the numbers are for reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import numpy as np  # noqa: E402
+
+from topics.registry import BY_NAME  # noqa: E402
+from topics.training import numbers  # noqa: E402
+from topics.training.state import MAX_STEPS, TrainingState  # noqa: E402
+
+DEFAULT = TrainingState()
+LARGEST = replace(DEFAULT, dataset="spiral", num_classes=5, size=500, hidden=True, batch_size=9, epochs=200)
+PLAYER = ".st-key-trn_player .tp"
+
+PLAY_SECONDS = 4
+
+
+def compute_ms(training_state):
+    numbers.experiment.cache_clear()
+    numbers.trained_runs.cache_clear()
+    start = time.perf_counter()
+    numbers.experiment(training_state)
+    return (time.perf_counter() - start) * 1e3
+
+
+def yardstick_ms():
+    """A fixed amount of NumPy work (2,000 small matmuls): divides out how loaded the machine is."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((64, 16)), rng.standard_normal((16, 8))
+    start = time.perf_counter()
+    for _ in range(2000):
+        a @ b
+    return (time.perf_counter() - start) * 1e3
+
+
+def compute_bench(repeats):
+    times = {"default": [], "largest": [], "yardstick": []}
+    for _ in range(repeats):
+        times["default"].append(compute_ms(DEFAULT))
+        times["largest"].append(compute_ms(LARGEST))
+        times["yardstick"].append(yardstick_ms())
+    steps = {
+        name: numbers.experiment(state).steps for name, state in (("default", DEFAULT), ("largest", LARGEST))
+    }
+    for name in ("default", "largest"):
+        total = steps[name] * 7
+        median = statistics.median(times[name])
+        print(
+            f"compute {name:8s} {median:8.0f} ms  ({steps[name]} steps x 7 objectives = {total} steps, "
+            f"{1e3 * median / total:.0f} us a step)"
+        )
+    print(f"yardstick          {statistics.median(times['yardstick']):8.1f} ms  (MAX_STEPS={MAX_STEPS})")
+
+
+def apptest_cpu(page, change, repeats):
+    """(first render, settings change) CPU seconds of one page under AppTest, medians."""
+    from streamlit.testing.v1 import AppTest
+
+    first, changes = [], []
+    for index in range(repeats):
+        numbers.experiment.cache_clear()
+        numbers.trained_runs.cache_clear()
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        start = time.process_time()
+        app.switch_page(BY_NAME[page].script).run()
+        first.append(time.process_time() - start)
+        start = time.process_time()
+        change(app, index).run()
+        changes.append(time.process_time() - start)
+    return statistics.median(first) * 1e3, statistics.median(changes) * 1e3
+
+
+def server_bench(repeats):
+    pages = {
+        "training": lambda app, i: app.slider(key="trn_epochs").set_value(21 + i),
+        "binary": lambda app, i: app.slider(key="bin_y").set_value(round(0.5 + 0.01 * i, 2)),
+    }
+    results = {name: [] for name in pages}
+    for _ in range(repeats):  # interleaved: a change in the machine's load hits both pages alike
+        for name, change in pages.items():
+            results[name].append(apptest_cpu(name, change, 1))
+    medians = {
+        name: [statistics.median(r[k] for r in runs) for k in (0, 1)] for name, runs in results.items()
+    }
+    for name, (first, change) in medians.items():
+        print(f"server {name:9s} first render {first:7.0f} ms CPU   settings change {change:7.0f} ms CPU")
+    ratio = [medians["training"][k] / medians["binary"][k] for k in (0, 1)]
+    print(f"ratio training / binary: first render {ratio[0]:.2f}x, settings change {ratio[1]:.2f}x")
+
+
+def browser_bench():
+    from playwright.sync_api import sync_playwright
+    from st_harness import StreamlitServer, launch_chromium, wait_charts, wait_idle
+
+    with StreamlitServer("app.py") as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(server.url + "/training")
+            wait_idle(page, timeout_ms=180_000)
+            wait_charts(page, timeout_ms=120_000)
+            page.wait_for_selector(f"{PLAYER}[data-frame]", timeout=120_000)
+            sizes = page.evaluate(
+                "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map("
+                "gd => JSON.stringify({data: gd.data, layout: gd.layout},"
+                " (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v).length)"
+            )
+            page.click(".tp-play")
+            page.wait_for_timeout(PLAY_SECONDS * 1000)
+            stats = page.evaluate("() => window.__trainingPlayerStats")
+            times, draw = np.array(stats["drawnAt"][1:]), np.array(stats["drawMs"][1:])
+            if times.size < 2:
+                print("playback: no frames counted")
+                return
+            gaps = np.diff(times)
+            print(
+                f"playback {times.size} frames in {PLAY_SECONDS} s:"
+                f" {1000 / np.median(gaps):.1f} frames per second"
+                f" (median gap {np.median(gaps):.1f} ms, p90 {np.percentile(gaps, 90):.1f} ms); target >= 30"
+            )
+            print(
+                f"drawing one frame: median {np.median(draw):.2f} ms, p90 {np.percentile(draw, 90):.2f} ms"
+                f" (room for {1000 / np.median(draw):.0f} frames per second)"
+            )
+            print(f"Plotly figure data in the page (decoded, JSON): {sum(sizes) / 1024:.0f} KiB")
+        finally:
+            browser.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    compute_bench(args.repeats)
+    server_bench(max(1, args.repeats // 2))
+    if not args.no_browser:
+        browser_bench()
+    print(json.dumps({"load": os.getloadavg()[0]}))
+
+
+if __name__ == "__main__":
+    main()
