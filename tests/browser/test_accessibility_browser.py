@@ -1,0 +1,140 @@
+"""Accessibility of every page, checked with axe-core in Chromium, and keyboard focus where Streamlit
+gives none (ui/accessibility).
+
+axe-core comes from the PyPI package axe-playwright-python (requirements-dev.txt), which ships axe.min.js
+inside the wheel: CI installs it with everything else and no test fetches a script from the network. Only
+its bundled script is used; the tests run axe through page.evaluate themselves.
+
+Every page in topics.registry, at 1280 and 390 px, in English and Chinese, in the shipped theme (light on
+a light device), with every axe rule: no serious or critical violation. In the dark theme (?theme=dark),
+the colour rules at both widths in English: colour is what the theme changes. What each run found,
+moderate and minor included, is printed as a table at the end of the module.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from st_harness import registered_pages, wait_charts, wait_idle
+
+from topics.shared.i18n import LANGUAGES
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = ("serious", "critical")
+WIDTHS = (1280, 390)
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+PAGES = registered_pages()
+CASES = [
+    *[(spec, lang, "light") for lang in LANGUAGES for spec in PAGES],
+    *[(spec, "en", "dark") for spec in PAGES],
+]
+# Where a violation comes from Streamlit's own markup and the app cannot fix it: {(rule, CSS selector):
+# why}. Nodes matching an entry are left out of the count. Empty: every serious one found so far is fixed.
+EXCLUDED: dict[tuple[str, str], str] = {}
+
+SCHEME_JS = """(scheme) =>
+  getComputedStyle(document.querySelector('[data-testid=stApp]')).colorScheme === scheme"""
+SCROLLERS = '[data-testid="stCode"] pre, .katex-display'  # as in ui/accessibility/accessibility.js
+_SCROLLERS_MARKED_JS = """(selector) => [...document.querySelectorAll(selector)].every((element) =>
+  element.scrollWidth <= element.clientWidth && element.scrollHeight <= element.clientHeight
+  || element.tabIndex === 0)"""
+_AXE_JS = """async ([options, excluded]) => {
+  const results = await axe.run(document, options);
+  const kept = (rule, node) => !excluded.some(([id, selector]) => id === rule
+    && node.target.length === 1 && document.querySelector(node.target[0])?.matches(selector));
+  return results.violations.map((violation) => ({
+    rule: violation.id,
+    impact: violation.impact,
+    nodes: violation.nodes.filter((node) => kept(violation.id, node)).map((node) => ({
+      target: node.target.flat().join(" >> ").slice(-160),
+      why: (node.any[0] || node.all[0] || node.none[0] || {}).message || "",
+    })),
+  })).filter((violation) => violation.nodes.length);
+}"""
+
+
+@pytest.fixture(scope="module")
+def findings(request):
+    """Rows (page, lang, theme, width, violations), printed as a table when the module ends (past
+    pytest's output capture, so a passing run shows it too)."""
+    rows = []
+    yield rows
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if rows and capture is not None:
+        with capture.global_and_fixture_disabled():
+            print("\n" + "\n".join(findings_table(rows)))
+
+
+def findings_table(rows):
+    lines = [f"{'page':<11} {'lang':<4} {'theme':<5} {'width':>5}  serious+  moderate  minor  rules (nodes)"]
+    for name, lang, theme, width, violations in rows:
+        count = {impact: 0 for impact in ("critical", "serious", "moderate", "minor")}
+        for violation in violations:
+            count[violation["impact"]] += len(violation["nodes"])
+        rules = ", ".join(f"{v['rule']} ({len(v['nodes'])}, {v['impact']})" for v in violations) or "-"
+        blocking = count["critical"] + count["serious"]
+        lines.append(
+            f"{name:<11} {lang:<4} {theme:<5} {width:>5}  {blocking:>8}  {count['moderate']:>8}  "
+            f"{count['minor']:>5}  {rules}"
+        )
+    return lines
+
+
+def settle(page):
+    """Idle, charts drawn, and ui/accessibility done marking the scrollable regions (it waits for DOM
+    changes to settle); if that last wait runs out, axe reports what is unmarked."""
+    wait_idle(page)
+    wait_charts(page)
+    try:
+        page.wait_for_function(_SCROLLERS_MARKED_JS, arg=SCROLLERS, polling=100, timeout=5_000)
+    except PlaywrightTimeoutError:
+        pass
+
+
+def audit(page, rules=None):
+    """axe's violations on the page as it is: [{rule, impact, nodes: [{target, why}]}]."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    return page.evaluate(_AXE_JS, [options, [list(key) for key in EXCLUDED]])
+
+
+def show_at_width(page, width):
+    """Resize; at phone width close the sidebar as a phone opens the app (Streamlit collapses it only on
+    load, not on a resize)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    collapse = page.locator("[data-testid=stSidebarCollapseButton] button")
+    if width < 640 and collapse.is_visible():
+        collapse.click()
+        page.locator("[data-testid=stSidebarNav]").wait_for(state="hidden")
+    settle(page)
+
+
+def blocking_lines(violations):
+    return [
+        f"{violation['rule']} ({violation['impact']}): {node['target']}: {node['why']}"
+        for violation in violations
+        if violation["impact"] in BLOCKING
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "lang", "theme"), CASES, ids=[f"{spec.name}-{lang}-{theme}" for spec, lang, theme in CASES]
+)
+def test_no_serious_or_critical_violations(page, findings, spec, lang, theme):
+    query = f"lang={lang}" + ("&theme=dark" if theme == "dark" else "")
+    page.goto(f"{spec.url_path}?{query}")
+    wait_idle(page)
+    page.wait_for_function(SCHEME_JS, arg=theme)  # ui/theme applies it when the first run is drawn
+    problems = []
+    for width in WIDTHS:
+        show_at_width(page, width)
+        violations = audit(page, COLOUR_RULES if theme == "dark" else None)
+        findings.append((spec.name, lang, theme, width, violations))
+        problems += [f"{width} px: {line}" for line in blocking_lines(violations)]
+    assert not problems, f"{spec.name} ({lang}, {theme}):\n" + "\n".join(problems)
