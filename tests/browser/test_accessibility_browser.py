@@ -37,9 +37,10 @@ EXCLUDED: dict[tuple[str, str], str] = {}
 SCHEME_JS = """(scheme) =>
   getComputedStyle(document.querySelector('[data-testid=stApp]')).colorScheme === scheme"""
 SCROLLERS = '[data-testid="stCode"] pre, .katex-display'  # as in ui/accessibility/accessibility.js
+# Every scroller is a tab stop exactly when it overflows (ui/accessibility has caught up with the page).
 _SCROLLERS_MARKED_JS = """(selector) => [...document.querySelectorAll(selector)].every((element) =>
-  element.scrollWidth <= element.clientWidth && element.scrollHeight <= element.clientHeight
-  || element.tabIndex === 0)"""
+  (element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight)
+  === (element.hasAttribute('data-cee-scroll') && element.tabIndex === 0))"""
 _AXE_JS = """async ([options, excluded]) => {
   const results = await axe.run(document, options);
   const kept = (rule, node) => !excluded.some(([id, selector]) => id === rule
@@ -83,8 +84,8 @@ def findings_table(rows):
 
 
 def settle(page):
-    """Idle, charts drawn, and ui/accessibility done marking the scrollable regions (it waits for DOM
-    changes to settle); if that last wait runs out, axe reports what is unmarked."""
+    """Idle, charts drawn, and ui/accessibility caught up marking the scrollable regions (it checks at
+    most every 150 ms); if that last wait runs out, axe and the tests report what is unmarked."""
     wait_idle(page)
     wait_charts(page)
     try:
@@ -138,3 +139,56 @@ def test_no_serious_or_critical_violations(page, findings, spec, lang, theme):
         findings.append((spec.name, lang, theme, width, violations))
         problems += [f"{width} px: {line}" for line in blocking_lines(violations)]
     assert not problems, f"{spec.name} ({lang}, {theme}):\n" + "\n".join(problems)
+
+
+RING_JS = """(element) => {
+  const style = getComputedStyle(element);
+  return {focusVisible: element.matches(':focus-visible'), style: style.outlineStyle,
+          width: parseFloat(style.outlineWidth), offset: parseFloat(style.outlineOffset)};
+}"""
+
+
+def tab_until(page, matches_js, max_presses=200):
+    """Press Tab until the focused element satisfies `matches_js` (a JS predicate of the element)."""
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => ({matches_js})(document.activeElement)"):
+            return page.evaluate_handle("() => document.activeElement").as_element()
+    raise AssertionError(f"{max_presses} Tab presses never reached an element where {matches_js}")
+
+
+def test_sidebar_links_show_a_focus_ring(page):
+    """Keyboard focus on a page link draws a ring on screen (Streamlit draws none of its own)."""
+    page.goto("/frameworks")
+    wait_idle(page)
+    link = tab_until(page, "(e) => e.dataset.testid === 'stSidebarNavLink'")
+    ring = page.evaluate(RING_JS, link)
+    assert ring["focusVisible"] and ring["style"] == "solid" and ring["width"] >= 2, ring
+    box = link.bounding_box()
+    # The band just above the link, where only the ring is drawn (outline-offset 2 px, width 2 px).
+    band = {"x": box["x"], "y": box["y"] - ring["offset"] - ring["width"], "width": box["width"], "height": 2}
+    focused = page.screenshot(clip=band)
+    page.evaluate("() => document.activeElement.blur()")
+    assert page.screenshot(clip=band) != focused, "the focus ring is not visible on screen"
+
+
+def test_scrolling_code_takes_keyboard_focus_and_scrolls(page):
+    """On the frameworks page, every code block or formula that overflows its column is a tab stop, and
+    the arrow keys scroll it; one that fits is not a tab stop (checked at 390 and then 1280 px)."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/frameworks")
+    settle(page)
+    assert page.evaluate(_SCROLLERS_MARKED_JS, SCROLLERS)
+    marked = page.locator("[data-cee-scroll]")
+    assert marked.count() >= 10  # the API cards' code is wider than a phone
+    scroller = tab_until(page, "(e) => e.hasAttribute('data-cee-scroll')")
+    assert page.evaluate(RING_JS, scroller)["focusVisible"]
+    before = scroller.evaluate("(e) => e.scrollLeft")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert scroller.evaluate("(e) => e.scrollLeft") > before
+    at_phone_width = marked.count()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    settle(page)
+    assert page.evaluate(_SCROLLERS_MARKED_JS, SCROLLERS)  # blocks that fit now lost their tab stop
+    assert 0 < marked.count() < at_phone_width
