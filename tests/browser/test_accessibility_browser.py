@@ -36,6 +36,8 @@ EXCLUDED: dict[tuple[str, str], str] = {}
 
 SCHEME_JS = """(scheme) =>
   getComputedStyle(document.querySelector('[data-testid=stApp]')).colorScheme === scheme"""
+SIDEBAR_CLOSED_JS = """() =>
+  document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().right <= 0"""
 SCROLLERS = '[data-testid="stCode"] pre, .katex-display'  # as in ui/accessibility/accessibility.js
 # Every scroller is a tab stop exactly when it overflows (ui/accessibility has caught up with the page).
 _SCROLLERS_MARKED_JS = """(selector) => [...document.querySelectorAll(selector)].every((element) =>
@@ -105,13 +107,11 @@ def audit(page, rules=None):
 
 
 def show_at_width(page, width):
-    """Resize; at phone width close the sidebar as a phone opens the app (Streamlit collapses it only on
-    load, not on a resize)."""
+    """Resize; below its breakpoint Streamlit slides the sidebar away, as a phone opens the app: wait
+    for that, so axe sees what a phone shows."""
     page.set_viewport_size({"width": width, "height": 900})
-    collapse = page.locator("[data-testid=stSidebarCollapseButton] button")
-    if width < 640 and collapse.is_visible():
-        collapse.click()
-        page.locator("[data-testid=stSidebarNav]").wait_for(state="hidden")
+    if width < 640:
+        page.wait_for_function(SIDEBAR_CLOSED_JS)
     settle(page)
 
 
