@@ -186,7 +186,8 @@ def test_scrolling_code_takes_keyboard_focus_and_scrolls(page):
     before = scroller.evaluate("(e) => e.scrollLeft")
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert scroller.evaluate("(e) => e.scrollLeft") > before
+    # Key scrolling may be animated (smooth): wait for it to move rather than read it at once.
+    page.wait_for_function("([e, before]) => e.scrollLeft > before", arg=[scroller, before], timeout=10_000)
     at_phone_width = marked.count()
     page.set_viewport_size({"width": 1280, "height": 900})
     settle(page)
