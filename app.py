@@ -8,21 +8,24 @@ auto-discovery folder, so no helper module lives there.
 import streamlit as st
 
 from topics.registry import PAGES
+from ui.accessibility import accessibility_fixes
 from ui.errors import friendly_errors
 from ui.history import one_history_entry_per_page
-from ui.language import language_param, language_switch, t
-from ui.theme import watch_theme
-from ui.url_state import restore
+from ui.language import language_switch, t
+from ui.theme import theme_switch, watch_theme
+from ui.url_state import app_params, restore
 
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="assets/icon.png", layout="wide")
-restore("app", [language_param()])
+restore("app", app_params())
 
 with st.sidebar:
     st.title(t("app.title"))
     st.caption(t("app.tagline"))
     language_switch()
+    theme_switch()
     one_history_entry_per_page()  # Back leaves the page instead of undoing one slider step
-    watch_theme()  # the charts follow the theme the browser shows
+    watch_theme()  # Streamlit and the charts show the theme chosen (or the device's)
+    accessibility_fixes()  # keyboard focus for scrolling code and formulas, focus rings, code colours
 
 # url_path=name: the page's own path, as Streamlit infers it from the file (the default page is at /)
 navigation = [

@@ -16,6 +16,7 @@ import streamlit as st
 
 from topics.shared.url_params import encode_params, read_params
 from ui.language import language_param, t
+from ui.theme import theme_param
 
 KEPT = "_kept_control_values"  # {control key: value}; not a widget key, so a page switch keeps it
 
@@ -46,15 +47,20 @@ def current_values(specs):
     return {spec.key: st.session_state[spec.key] for spec in specs}
 
 
+def app_params():
+    """The sidebar's controls, shared by every page: the language and the theme."""
+    return [language_param(), theme_param()]
+
+
 def publish(specs):
-    """Session state -> URL: the non-default values of this page's controls and of the language. The
-    values are also kept (KEPT) for the next visit to the page."""
-    lang = language_param()
+    """Session state -> URL: the non-default values of this page's controls and of the sidebar's
+    (app_params). The values are also kept (KEPT) for the next visit to the page."""
+    shared_specs = app_params()
     values = current_values(specs)
-    language = {lang.key: st.session_state.get(lang.key, lang.default)}
-    st.session_state[KEPT] = st.session_state.get(KEPT, {}) | values | language
+    shared = {spec.key: st.session_state.get(spec.key, spec.default) for spec in shared_specs}
+    st.session_state[KEPT] = st.session_state.get(KEPT, {}) | values | shared
     wanted = encode_params(values, specs)
-    wanted.update(encode_params(language, [lang]))
+    wanted.update(encode_params(shared, shared_specs))
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
