@@ -4,11 +4,24 @@ Every check raises ValueError with a message a student can act on: it names the 
 got and what is allowed. The checks mirror where PyTorch and Keras refuse an input.
 """
 
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
 TORCH_REDUCTIONS = ("none", "mean", "sum")
+# torch.nn._reduction.legacy_get_string's warning, word for word.
+LEGACY_REDUCTION_WARNING = (
+    "size_average and reduce args will be deprecated, please use reduction='{}' instead."
+)
+# torch.nn._reduction.get_enum's warning for the old name of 'mean'.
+ELEMENTWISE_MEAN_WARNING = "reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead."
+
+
+class FrameworkRuntimeError(ValueError, RuntimeError):
+    """A refusal where the framework raises RuntimeError (torch's checks in C++: a dtype that differs,
+    label_smoothing above 1): catchable as the ValueError every core refusal is, and as the
+    RuntimeError the framework raises."""
 
 
 def as_float_array(x, name="input"):
@@ -45,19 +58,51 @@ def is_probability_target(logits, target):
     return np.shape(target) == logits.shape
 
 
+def torch_reduction(reduction, size_average=None, reduce=None, allowed=TORCH_REDUCTIONS):
+    """The reduction torch applies. When old code passes `size_average` or `reduce`, they replace
+    `reduction` as legacy_reduction maps them, with torch's deprecation warning (a UserWarning, as
+    torch's); 'elementwise_mean' is read as 'mean', with torch's warning too."""
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce)
+        warnings.warn(LEGACY_REDUCTION_WARNING.format(reduction), UserWarning, stacklevel=3)
+    elif reduction == "elementwise_mean":
+        warnings.warn(ELEMENTWISE_MEAN_WARNING, UserWarning, stacklevel=3)
+        reduction = "mean"
+    check_reduction(reduction, allowed)
+    return reduction
+
+
+def legacy_reduction(size_average=None, reduce=None):
+    """torch.nn._reduction.legacy_get_string without its warning: each of the two defaults to True, then
+
+        size_average and reduce -> 'mean';   reduce only -> 'sum';   not reduce -> 'none'
+
+    (`reduce=False` wins whatever `size_average` says; the values are read for truth, as torch does)."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if size_average and reduce:
+        return "mean"
+    return "sum" if reduce else "none"
+
+
 def check_reduction(reduction, allowed=TORCH_REDUCTIONS):
     if reduction not in allowed:
         choices = ", ".join(repr(r) for r in allowed)
         raise ValueError(f"reduction must be one of {choices}; got {reduction!r}")
 
 
-def check_label_smoothing(label_smoothing):
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0; got {label_smoothing}")
+def effective_label_smoothing(label_smoothing):
+    """The smoothing torch applies: a value above 1 (infinity included) is refused, as torch refuses it;
+    any value that is not above 0 (negative, -inf, NaN) silently means no smoothing, because torch
+    smooths only when label_smoothing > 0."""
+    value = float(label_smoothing)
+    if value > 1.0:
+        raise FrameworkRuntimeError(f"label_smoothing must be between 0.0 and 1.0; got {label_smoothing}")
+    return value if value > 0.0 else 0.0
 
 
 def check_class_weight(weight, num_classes, dtype):
-    """The per-class `weight` as an array of shape (C,) in the input's dtype, or None."""
+    """The per-class `weight` as an array of shape (C,) in `dtype`, or None."""
     if weight is None:
         return None
     weight = as_float_array(weight, "weight").astype(dtype, copy=False)
@@ -66,6 +111,19 @@ def check_class_weight(weight, num_classes, dtype):
             f"weight must hold one value per class, shape ({num_classes},); got shape {weight.shape}"
         )
     return weight
+
+
+def check_same_dtype(value, input, name):
+    """torch refuses a tensor whose dtype differs from the input's where it needs the two equal (a class
+    weight with class-index targets, binary_cross_entropy's target): so does core when both are NumPy
+    arrays (or scalars). A list or a Python number carries no dtype and is read in the input's."""
+    value_dtype, input_dtype = getattr(value, "dtype", None), getattr(input, "dtype", None)
+    if value_dtype is None or input_dtype is None or np.dtype(value_dtype) == np.dtype(input_dtype):
+        return
+    raise FrameworkRuntimeError(
+        f"{name} has dtype {np.dtype(value_dtype)}, but the input has dtype {np.dtype(input_dtype)}: "
+        f"torch needs them equal here (cast {name} with .astype({np.dtype(input_dtype).name!r}))"
+    )
 
 
 def check_probability_target(target, dtype, name="target"):

@@ -37,7 +37,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         elementwise = losses.binary_cross_entropy_with_logits(pred, target, reduction="none")
     else:
         elementwise = losses.binary_cross_entropy(clip_probabilities(pred), target, reduction="none")
-    return elementwise.mean(axis=axis)
+    return elementwise if elementwise.ndim == 0 else elementwise.mean(axis=axis)  # a scalar is its own mean
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -70,8 +70,11 @@ def call_loss(name, y_true, y_pred, sample_weight=None, reduction="sum_over_batc
     (the classes BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy).
     'sum_over_batch_size' = sum_n s_n l_n / (number of values): unlike torch's weighted mean, it does
     not divide by the weight sum. With ignore_class, only the valid entries are counted.
-    Computed in y_pred's dtype (Keras's classes compute in float32 unless given another dtype).
+    Computed in y_pred's dtype (Keras's classes compute in float32 unless given another dtype). Where the
+    ranks of y_true and y_pred differ by one and the longer ends in an axis of size 1, the class first
+    squeezes or expands one of them (aligned_ranks), as Keras's loss classes do.
     """
+    y_true, y_pred = aligned_ranks(y_true, y_pred)
     values, mask = per_sample_values(name, y_true, y_pred, **options)
     return reduce_weighted_values(values, sample_weight, mask, reduction)
 
@@ -125,6 +128,13 @@ def merged_sample_weight(values, sample_weight, mask, reduction):
         return float_mask
     float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
     return sample_weight * float_mask
+
+
+def aligned_ranks(y_true, y_pred):
+    """(y_true, y_pred) as a Keras loss class passes them to its function: labels of shape (N,) against
+    predictions of shape (N, 1) become (N, 1), (N, 1) against (N,) become (N,), (N, C, 1) against
+    (N, C) lose their last axis (squeeze_or_expand_to_same_rank)."""
+    return squeeze_or_expand_to_same_rank(np.asarray(y_true), np.asarray(y_pred))
 
 
 def squeeze_or_expand_to_same_rank(x1, x2):
