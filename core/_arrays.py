@@ -1,7 +1,9 @@
 """Input handling shared by the losses and their gradients: dtypes, the class axis, argument checks.
 
 Every check raises ValueError with a message a student can act on: it names the argument, what it
-got and what is allowed. The checks mirror where PyTorch and Keras refuse an input.
+got and what is allowed. The checks mirror where PyTorch and Keras refuse an input, and where torch
+raises RuntimeError or IndexError instead, the error is that kind too (FrameworkRuntimeError,
+FrameworkIndexError: both still ValueErrors).
 """
 
 import warnings
@@ -22,6 +24,10 @@ class FrameworkRuntimeError(ValueError, RuntimeError):
     """A refusal where the framework raises RuntimeError (torch's checks in C++: a dtype that differs,
     label_smoothing above 1): catchable as the ValueError every core refusal is, and as the
     RuntimeError the framework raises."""
+
+
+class FrameworkIndexError(ValueError, IndexError):
+    """A class index out of range: torch raises IndexError ("Target 3 is out of bounds.")."""
 
 
 def as_float_array(x, name="input"):
@@ -107,7 +113,7 @@ def check_class_weight(weight, num_classes, dtype):
         return None
     weight = as_float_array(weight, "weight").astype(dtype, copy=False)
     if weight.shape != (num_classes,):
-        raise ValueError(
+        raise FrameworkRuntimeError(
             f"weight must hold one value per class, shape ({num_classes},); got shape {weight.shape}"
         )
     return weight
@@ -130,7 +136,7 @@ def check_probability_target(target, dtype, name="target"):
     """Class-probability targets must be floating point (torch refuses integer ones)."""
     target = np.asarray(target)
     if target.dtype.kind != "f":
-        raise ValueError(
+        raise FrameworkRuntimeError(
             f"{name} has the input's shape, so it is read as class probabilities and must hold floats; "
             f"got {target.dtype}. Pass class indices with one value per sample instead, or floats."
         )
@@ -139,21 +145,38 @@ def check_probability_target(target, dtype, name="target"):
 
 def check_class_indices(target, logits_shape, num_classes, ignore_index=None):
     """Integer class indices of shape `logits_shape` without the class axis, each in 0..C-1 or equal to
-    `ignore_index`. Returned as int64."""
+    `ignore_index`. Returned as int64. As in torch, a NumPy target must be int64 or uint8 (torch's Long
+    or Byte: it refuses int32 and bool); a list of Python ints is int64."""
+    check_index_dtype(target)
     target = np.asarray(target)
     expected_shape = _shape_without_class_axis(logits_shape)
     if target.dtype.kind not in "iu":
-        raise ValueError(
+        raise FrameworkRuntimeError(
             f"target holds class indices here (its shape {target.shape} is not the input's shape "
             f"{tuple(logits_shape)}), so it must hold integers; got {target.dtype}. "
             "Pass integer labels, or probabilities of the input's shape."
         )
     if target.shape != expected_shape:
-        raise ValueError(
+        raise FrameworkRuntimeError(
             f"target has shape {target.shape}, but an input of shape {tuple(logits_shape)} needs class "
             f"indices of shape {expected_shape} (or class probabilities of shape {tuple(logits_shape)})"
         )
     return check_label_range(target.astype(np.int64), num_classes, ignore_index)
+
+
+TORCH_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))
+
+
+def check_index_dtype(target):
+    """torch's class-index targets are Long or Byte: a NumPy array of another integer dtype (int32, bool)
+    is refused as torch refuses it. Floats are left to check_class_indices' own message."""
+    dtype = getattr(target, "dtype", None)
+    if dtype is None or np.dtype(dtype).kind == "f" or np.dtype(dtype) in TORCH_INDEX_DTYPES:
+        return
+    raise FrameworkRuntimeError(
+        f"target holds class indices of dtype {np.dtype(dtype)}; torch takes int64 (Long) or uint8 (Byte) "
+        "class indices: cast with .astype('int64')"
+    )
 
 
 def check_label_range(labels, num_classes, ignore_index=None):
@@ -166,7 +189,7 @@ def check_label_range(labels, num_classes, ignore_index=None):
         allowed = f"0..{num_classes - 1}"
         if ignore_index is not None:
             allowed += f" (or ignore_index={ignore_index})"
-        raise ValueError(f"target class {first} is out of range: class indices must be in {allowed}")
+        raise FrameworkIndexError(f"target class {first} is out of range: class indices must be in {allowed}")
     return labels
 
 
@@ -182,7 +205,7 @@ def check_unit_interval(values, name):
     inside = (values >= 0) & (values <= 1)
     if not np.all(inside):
         first = values[~inside].flat[0]
-        raise ValueError(f"all elements of {name} must be between 0 and 1; got {first}")
+        raise FrameworkRuntimeError(f"all elements of {name} must be between 0 and 1; got {first}")
 
 
 def _shape_without_class_axis(logits_shape):
