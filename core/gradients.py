@@ -73,7 +73,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """dL/d(input) of losses.nll_loss: -w_{y_n} at [n, y_n] for counted n, 0 elsewhere;
     divided by sum_n w_{y_n} for 'mean'."""
     reduction = torch_reduction(reduction, size_average, reduce)
-    log_probs, _, labels, counted, target_weight = losses.prepare_log_probs(input, target, weight, ignore_index)
+    log_probs, _, labels, counted, target_weight = losses.prepare_log_probs(
+        input, target, weight, ignore_index
+    )
     grad = np.zeros_like(log_probs)
     scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
     _add_at_labels(grad, labels, np.where(counted, -scale * target_weight, 0).astype(grad.dtype))

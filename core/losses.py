@@ -96,7 +96,9 @@ def cross_entropy(
     promoted dtype of input, target and weight, as torch's does.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    logits, class_weight, num_classes, label_smoothing = prepare_logits(input, target, weight, label_smoothing)
+    logits, class_weight, num_classes, label_smoothing = prepare_logits(
+        input, target, weight, label_smoothing
+    )
     class_last = to_class_last(logits)
     if is_probability_target(logits, target):
         log_probs = log_softmax(class_last, axis=-1)
