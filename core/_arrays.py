@@ -26,6 +26,10 @@ class FrameworkRuntimeError(ValueError, RuntimeError):
     RuntimeError the framework raises."""
 
 
+class FrameworkNotImplementedError(ValueError, NotImplementedError):
+    """torch has no kernel for the input's dtype (integer logits): it raises NotImplementedError."""
+
+
 class FrameworkIndexError(ValueError, IndexError):
     """A class index out of range: torch raises IndexError ("Target 3 is out of bounds.")."""
 

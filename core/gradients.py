@@ -36,20 +36,18 @@ def cross_entropy(
     gives it (probability targets may compute in a wider, promoted dtype).
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    input_dtype = losses.as_float_array(input).dtype
-    logits, class_weight, num_classes, label_smoothing = losses.prepare_logits(
+    logits, class_weight, num_classes, label_smoothing, dtype = losses.prepare_logits(
         input, target, weight, label_smoothing
     )
     probs = losses.softmax(to_class_last(logits), axis=-1)
     if is_probability_target(logits, target):
-        weighted_target = losses.probability_target(
-            target, logits.dtype, ignore_index, label_smoothing, num_classes
-        )
+        weighted_target = losses.probability_target(target, dtype, ignore_index, label_smoothing, num_classes)
         if class_weight is not None:
             weighted_target = weighted_target * class_weight
         grad = probs * weighted_target.sum(axis=-1, keepdims=True) - weighted_target
-        grad *= _mean_scale(reduction, grad.size // num_classes)
-        return from_class_last(grad, logits.ndim).astype(input_dtype, copy=False)
+        samples = grad.size // max(num_classes, 1)
+        grad *= _mean_scale(reduction, losses.probability_denominator(samples, num_classes))
+        return from_class_last(grad, logits.ndim).astype(logits.dtype, copy=False)
 
     labels, counted, target_weight = losses.class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
@@ -58,7 +56,8 @@ def cross_entropy(
     smoothing_term = None
     if label_smoothing > 0:
         weight_vector = np.ones(num_classes, logits.dtype) if class_weight is None else class_weight
-        per_sample = np.where(counted, label_smoothing / num_classes * scale, 0).astype(logits.dtype)
+        share = losses.smoothing_share(label_smoothing, num_classes)
+        per_sample = np.where(counted, share * scale, 0).astype(logits.dtype)
         smoothing_term = (weight_vector.sum() * probs - weight_vector) * per_sample[..., None]
     row_scale = np.where(counted, (1 - label_smoothing) * scale * target_weight, 0).astype(logits.dtype)
     grad = probs  # reused in place: the largest array here, and a bench case (N=512, C=32000)

@@ -8,6 +8,7 @@ out), so float32 effects such as sigmoid(20) == 1.0 show here as they do in torc
 import numpy as np
 
 from core._arrays import (
+    FrameworkNotImplementedError,
     FrameworkRuntimeError,
     as_float_array,
     check_class_indices,
@@ -96,15 +97,16 @@ def cross_entropy(
     promoted dtype of input, target and weight, as torch's does.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    logits, class_weight, num_classes, label_smoothing = prepare_logits(
+    logits, class_weight, num_classes, label_smoothing, dtype = prepare_logits(
         input, target, weight, label_smoothing
     )
     class_last = to_class_last(logits)
     if is_probability_target(logits, target):
-        log_probs = log_softmax(class_last, axis=-1)
-        smoothed = probability_target(target, logits.dtype, ignore_index, label_smoothing, num_classes)
+        log_probs = log_softmax(class_last, axis=-1).astype(dtype, copy=False)  # in the input's dtype first
+        smoothed = probability_target(target, dtype, ignore_index, label_smoothing, num_classes)
         per_sample = -_weighted(smoothed * log_probs, class_weight).sum(axis=-1)
-        return _reduce(per_sample, reduction, denominator=per_sample.size)
+        denominator = probability_denominator(per_sample.size, num_classes)
+        return _reduce(per_sample, reduction, denominator=denominator)
 
     labels, counted, target_weight = class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
@@ -117,7 +119,7 @@ def cross_entropy(
     log_probs = log_softmax(class_last, axis=-1)
     uniform_nll = np.where(counted, -_weighted(log_probs, class_weight).sum(axis=-1), 0)
     smooth_part = _reduce(uniform_nll.astype(logits.dtype, copy=False), reduction, denominator)
-    return (1 - label_smoothing) * nll_part + smooth_part * (label_smoothing / num_classes)
+    return (1 - label_smoothing) * nll_part + smooth_part * smoothing_share(label_smoothing, num_classes)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -170,11 +172,11 @@ def binary_cross_entropy_with_logits(
     order included (pos_weight comes last). size_average / reduce as in cross_entropy.
     """
     reduction = torch_reduction(reduction, size_average, reduce)
-    logits, target = binary_inputs(input, target)
-    log_sig = log_sigmoid(logits)
+    logits, target = binary_inputs(input, target, keep_target_dtype=True)
+    log_sig = log_sigmoid(logits)  # in the input's dtype, as torch's; the loss is in the target's
     if pos_weight is not None:
-        log_sig = log_sig * positive_log_weight(target, pos_weight)
-    losses = (1 - target) * logits - log_sig
+        log_sig = (log_sig * positive_log_weight(target, pos_weight)).astype(logits.dtype, copy=False)
+    losses = ((1 - target) * logits - log_sig).astype(target.dtype, copy=False)
     return _reduce(_times_weight(losses, weight), reduction, denominator=losses.size)
 
 
@@ -190,12 +192,15 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     cross_entropy, except that an explicit 'batchmean' still divides by N (torch's order of checks).
     """
     applied, batchmean = kl_div_reduction(reduction, size_average, reduce)
+    check_floating_input(input)
     log_q = as_float_array(input)
-    target = as_float_array(target, "target").astype(log_q.dtype, copy=False)
+    own_target = as_float_array(target, "target")
+    dtype = promoted_dtype(log_q, own_target)
+    target = own_target.astype(dtype, copy=False)
     if log_target:
         losses = np.exp(target) * (target - log_q)
-    else:
-        losses = _xlogy(target, target) - target * log_q
+    else:  # torch's xlogy(t, t) is in the target's own dtype
+        losses = _xlogy(own_target, own_target).astype(dtype, copy=False) - target * log_q
     reduced = _reduce(losses, applied, denominator=losses.size)
     if batchmean and log_q.ndim > 0:
         reduced = (reduced / log_q.shape[0]).astype(losses.dtype)
@@ -232,13 +237,30 @@ def positive_log_weight(target, pos_weight):
     return (pos_weight - 1) * target + 1
 
 
-def binary_inputs(input, target, probabilities=False):
+def check_floating_input(input):
+    """torch's losses have no kernels for integer or boolean tensors: a NumPy input of such a dtype is
+    refused (a list of numbers is read as floats)."""
+    dtype = getattr(input, "dtype", None)
+    if dtype is not None and np.dtype(dtype).kind in "iub":
+        raise FrameworkNotImplementedError(
+            f"input has dtype {np.dtype(dtype)}: torch's losses need floating-point input (logits or "
+            "probabilities); cast with .astype('float32')"
+        )
+
+
+def binary_inputs(input, target, probabilities=False, keep_target_dtype=False):
     """The checked (input, target) pair of the binary losses, target in the input's dtype. For
-    binary_cross_entropy (`probabilities`) a NumPy target must have the input's dtype, as in torch."""
+    binary_cross_entropy (`probabilities`) a NumPy target must have the input's dtype, as in torch.
+    With `keep_target_dtype` a floating NumPy target keeps its own dtype: torch's
+    binary_cross_entropy_with_logits computes its loss into a copy of the target, in the target's dtype."""
+    check_floating_input(input)
     values = as_float_array(input)
     if probabilities:
         check_same_dtype(target, input, "target")
-    target = as_float_array(target, "target").astype(values.dtype, copy=False)
+    own_dtype = getattr(target, "dtype", None)
+    target = as_float_array(target, "target")
+    if not (keep_target_dtype and own_dtype is not None and np.dtype(own_dtype).kind == "f"):
+        target = target.astype(values.dtype, copy=False)
     check_same_shape(target, values, "target", "input")
     if probabilities:
         check_unit_interval(values, "input")
@@ -256,7 +278,19 @@ def probability_target(target, dtype, ignore_index, label_smoothing, num_classes
     probs = to_class_last(check_probability_target(target, dtype))
     if label_smoothing == 0.0:
         return probs
-    return probs * (1 - label_smoothing) + label_smoothing / num_classes
+    return probs * (1 - label_smoothing) + smoothing_share(label_smoothing, num_classes)
+
+
+def smoothing_share(label_smoothing, num_classes):
+    """eps / C, the share of the smoothing each class gets (inf for C = 0, as in torch, not an error)."""
+    with quiet_nan():
+        return float(np.float64(label_smoothing) / num_classes)
+
+
+def probability_denominator(sample_count, num_classes):
+    """'mean' over probability targets divides by the number of samples, which torch counts as
+    numel / C: NaN for an input without classes."""
+    return sample_count if num_classes else np.nan
 
 
 def kl_div_reduction(reduction, size_average=None, reduce=None):
@@ -278,17 +312,20 @@ def prepare_logits(input, target, weight, label_smoothing):
     """cross_entropy's checked arguments: the logits, the class weight, C and the smoothing torch applies.
 
     With class indices a NumPy weight must have the input's dtype (torch refuses another). With class
-    probabilities torch promotes: the logits come back in the promoted dtype of input, target and weight.
+    probabilities torch promotes: `dtype`, the dtype of the loss, is the promoted dtype of input,
+    target and weight (the log-softmax is still computed in the input's dtype), and the weight comes
+    in it. Returns (logits, class weight, C, smoothing, dtype).
     """
     label_smoothing = effective_label_smoothing(label_smoothing)
+    check_floating_input(input)
     logits = as_float_array(input)
     num_classes = to_class_last(logits).shape[-1]
+    dtype = logits.dtype
     if is_probability_target(logits, target):
-        logits = logits.astype(promoted_dtype(logits, target, weight), copy=False)
-        weight = None if weight is None else as_float_array(weight, "weight").astype(logits.dtype)
+        dtype = promoted_dtype(logits, target, weight)
     else:
         check_same_dtype(weight, input, "weight")
-    return logits, check_class_weight(weight, num_classes, logits.dtype), num_classes, label_smoothing
+    return logits, check_class_weight(weight, num_classes, dtype), num_classes, label_smoothing, dtype
 
 
 def promoted_dtype(values, *others):
@@ -313,6 +350,7 @@ def prepare_log_probs(input, target, weight, ignore_index):
     """nll_loss's checked inputs: class-last log-probabilities, the class weight (a NumPy weight in the
     input's dtype, as torch requires), and the target as class_index_target gives it."""
     check_same_dtype(weight, input, "weight")
+    check_floating_input(input)
     log_probs_in = as_float_array(input)
     log_probs = to_class_last(log_probs_in)
     class_weight = check_class_weight(weight, log_probs.shape[-1], log_probs.dtype)
@@ -377,7 +415,7 @@ def _divide_by_temperature(x, temperature):
 def _finite_max(x, axis):
     """The max along `axis` (kept), with non-finite maxima replaced by 0 so that subtracting it never
     makes inf - inf."""
-    peak = np.max(x, axis=axis, keepdims=True)
+    peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # -inf (then 0) along an empty axis
     return np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
 
 
