@@ -12,6 +12,7 @@ import numpy as np
 
 from core import losses
 from core._arrays import (
+    FrameworkRuntimeError,
     as_float_array,
     check_label_range,
     check_reduction,
@@ -89,7 +90,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     weights = merged_sample_weight(values, sample_weight, mask, reduction)
     if weights is not None:
         values, weights = squeeze_or_expand_to_same_rank(values, weights)
-        values = values * weights
+        values = weighted(values, weights)
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values
     return divide_no_nan(values.sum(), _reduction_divisor(values, weights, reduction))
@@ -103,11 +104,27 @@ def reduction_coefficients(values, sample_weight=None, mask=None, reduction="sum
     weights = merged_sample_weight(values, sample_weight, mask, reduction)
     if weights is not None:
         coefficients, weights = squeeze_or_expand_to_same_rank(coefficients, weights)
-        coefficients = coefficients * weights
+        coefficients = weighted(coefficients, weights)
     if reduction not in (None, "none") and coefficients.shape not in ((), (0,)):
         divisor = _reduction_divisor(coefficients, weights, reduction)
         coefficients = divide_no_nan(coefficients, divisor)
-    return coefficients.reshape(values.shape)
+    if coefficients.size == values.size:
+        return coefficients.reshape(values.shape)
+    # The weights broadcast the values to more entries (a scalar loss times one weight per sample):
+    # each value's coefficient is the sum of those of its copies.
+    extra_axes = tuple(range(coefficients.ndim - values.ndim))
+    return coefficients.sum(axis=extra_axes).reshape(values.shape) if values.ndim else coefficients.sum()
+
+
+def weighted(values, weights):
+    """values * weights, broadcast as Keras's torch backend does; shapes that do not broadcast raise the
+    RuntimeError kind torch raises."""
+    try:
+        return values * weights
+    except ValueError:
+        raise FrameworkRuntimeError(
+            f"sample_weight of shape {weights.shape} does not broadcast to the losses of shape {values.shape}"
+        ) from None
 
 
 def merged_sample_weight(values, sample_weight, mask, reduction):

@@ -70,6 +70,30 @@ def core_outcome(name, input, args=(), kwargs=None):
     return Outcome(value, grad, warnings=_messages(caught))
 
 
+def keras_outcome(call, y_true, pred, **keywords):
+    """A Keras loss call (a loss object or a function form) on y_pred = `pred` (an array, sent as a torch
+    tensor that requires grad): its value and d(value, or the sum of values)/d(y_pred) by autograd; and
+    the tensor it returned (detached), or None if it raised."""
+    import torch
+
+    leaf = torch.tensor(pred, requires_grad=True)
+    try:
+        out = call(y_true, leaf, **keywords)
+        if out.requires_grad:
+            (out if out.ndim == 0 else out.sum()).backward()
+    except Exception as error:
+        return Outcome(error=error), None
+    return Outcome(out.detach(), leaf.grad), out.detach()
+
+
+def core_keras_outcome(value_call, grad_call):
+    """core's side of a Keras call: value_call() and grad_call(), or the error the first raised."""
+    try:
+        return Outcome(value_call(), grad_call())
+    except Exception as error:
+        return Outcome(error=error)
+
+
 def _messages(caught):
     return [str(warning.message) for warning in caught]
 
@@ -95,12 +119,13 @@ def gradient_scale(weight=None, pos_weight=None, **_):
     return weight_size * max(1.0, input_scale(1.0 if pos_weight is None else pos_weight))
 
 
-def agreement_problem(oracle, label, expected, actual, value_scale=1.0, grad_scale=1.0):
+def agreement_problem(oracle, label, expected, actual, value_scale=1.0, grad_scale=1.0, precision=None):
     """None when core's Outcome agrees with the framework's, else what differs (one line).
 
     Both raise: core's error must be of the framework's built-in kind (IndexError, RuntimeError,
     ValueError). Both return: values and gradients agree under core.agreement's rule (the oracle
-    fixture compares and counts), dtypes included."""
+    fixture compares and counts), dtypes included, at the tolerance of `precision` (default: the
+    framework's dtype; a float64 result computed from float32 parts is held to float32's)."""
     if expected.error is not None or actual.error is not None:
         if actual.error is None:
             return f"{label}: the framework raised {expected.error!r}; core returned {actual.value!r}"
@@ -113,9 +138,11 @@ def agreement_problem(oracle, label, expected, actual, value_scale=1.0, grad_sca
         return None
     try:
         scale = max(value_scale, input_scale(expected.value))
-        oracle.close(actual.value, expected.value, f"value of {label}", scale=scale)
+        oracle.close(actual.value, expected.value, f"value of {label}", dtype=precision, scale=scale)
         if expected.grad is not None:
-            oracle.close(actual.grad, expected.grad, f"gradient of {label}", scale=grad_scale)
+            oracle.close(
+                actual.grad, expected.grad, f"gradient of {label}", dtype=precision, scale=grad_scale
+            )
     except AssertionError as error:
         return str(error).splitlines()[0] + " ... " + " ".join(str(error).splitlines()[1:3])
     return None

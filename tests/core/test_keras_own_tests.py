@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from core import gradients, keras_losses
-from framework_calls import Outcome, agreement_problem, as_numpy
+from framework_calls import agreement_problem, as_numpy, core_keras_outcome, keras_outcome
 
 pytestmark = [
     pytest.mark.usefixtures("torch_cpu"),
@@ -97,28 +97,6 @@ class ComparingLoss:
         label = f"keras.losses.{self.class_name}({self.config})(shape={pred.shape}, sample_weight={weight})"
         self.comparer.record(label, expected, actual)
         return _returned(expected, result)
-
-
-def keras_outcome(call, y_true, pred, **keywords):
-    """Keras's value and d(value, or the sum of values)/d(y_pred), by autograd; and the tensor it
-    returned (detached), to hand back to Keras's test."""
-    import torch
-
-    leaf = torch.tensor(pred, requires_grad=True)
-    try:
-        out = call(y_true, leaf, **keywords)
-        if out.requires_grad:
-            (out if out.ndim == 0 else out.sum()).backward()
-    except Exception as error:
-        return Outcome(error=error), None
-    return Outcome(out.detach(), leaf.grad), out.detach()
-
-
-def core_keras_outcome(value_call, grad_call):
-    try:
-        return Outcome(value_call(), grad_call())
-    except Exception as error:
-        return Outcome(error=error)
 
 
 def _returned(expected, result):
