@@ -6,7 +6,8 @@ constant: the library is the spec.
 
 - label_smoothing: torch refuses eps > 1 (RuntimeError) and reads eps <= 0, -inf and NaN as no smoothing.
 - Keras SparseCategoricalCrossentropy(ignore_class=...): the divisor of every reduction with one ignored
-  row, with and without sample_weight and from_logits.
+  row, with and without sample_weight and from_logits, lives with the other ignore_class cases in
+  test_oracle_keras.py (test_sparse_ignore_class_divides_as_keras_for_every_reduction).
 - Keras's rank alignment of y_true and y_pred (one squeezed or expanded axis) for all three classes.
 - dtypes: torch refuses a class weight (class indices) or a BCE target of another dtype, class indices
   other than int64/uint8 and integer logits; it promotes probability targets and BCE-with-logits targets.
@@ -130,30 +131,6 @@ def assert_keras_class_agrees(
     problem = agreement_problem(oracle, label, expected, actual, grad_scale=max(1.0, scale))
     assert problem is None, problem
     return expected
-
-
-@pytest.mark.parametrize("reduction", KERAS_REDUCTIONS)
-@pytest.mark.parametrize("sample_weight_shape", [None, (4,), (4, 1)])
-@pytest.mark.parametrize("from_logits", [True, False])
-def test_ignore_class_with_one_ignored_row_divides_as_keras(
-    oracle, reduction, sample_weight_shape, from_logits
-):
-    raw = np.array([[2.0, 1.0, 0.1], [0.5, 2.0, 0.3], [0.1, 0.2, 3.0], [1.0, 1.0, 1.0]], dtype=np.float32)
-    y_pred = raw if from_logits else (raw / raw.sum(axis=1, keepdims=True)).astype(np.float32)
-    sample_weight = None
-    if sample_weight_shape is not None:
-        sample_weight = np.array([0.5, 2.0, 1.5, 3.0], dtype=np.float32).reshape(sample_weight_shape)
-    for y_true in (np.array([0, 1, -1, 2]), np.array([[0], [1], [-1], [2]])):
-        assert_keras_class_agrees(
-            oracle,
-            "sparse_categorical_crossentropy",
-            y_true,
-            y_pred,
-            sample_weight=sample_weight,
-            reduction=reduction,
-            from_logits=from_logits,
-            ignore_class=-1,
-        )
 
 
 # --------------------------------------------------------------------------- Keras rank alignment
