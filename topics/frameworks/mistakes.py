@@ -436,7 +436,7 @@ def legacy_size_average(state):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the card itself says what torch warns
         written = Outcome(
-            "criterion = nn.CrossEntropyLoss(size_average=False)  # old PyTorch code\n"
+            "criterion = nn.CrossEntropyLoss(size_average=False)\n"
             "loss = criterion(logits, labels)",
             float(losses.cross_entropy(z, y, size_average=False)),
             gradients.cross_entropy(z, y, size_average=False),
