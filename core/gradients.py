@@ -10,32 +10,44 @@ import numpy as np
 
 from core import keras_losses as keras
 from core import losses
-from core._arrays import check_reduction, from_class_last, is_probability_target, quiet_nan, to_class_last
+from core._arrays import from_class_last, is_probability_target, quiet_nan, to_class_last, torch_reduction
 
 # torch's BCE backward divides by max(p (1 - p), EPSILON), a float constant even for double inputs.
 BCE_GRAD_EPSILON = float(np.float32(1e-12))
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
     """dL/dz of losses.cross_entropy, with p = softmax(z) over the class axis and eps = label_smoothing.
 
     Class indices, per counted sample n:
         (1 - eps) * w_{y_n} * (p_n - onehot(y_n)) + (eps / C) * (sum_c w_c * p_n - w),
     zero for ignored samples, divided by sum_n w_{y_n} for 'mean' (all ignored: zeros, as in torch).
     Class probabilities t, smoothed to t':  p_n * sum_c w_c t'_{n,c} - w * t'_n, divided by N for 'mean'.
-    Without weights and smoothing both are the familiar p - y.
+    Without weights and smoothing both are the familiar p - y. In the input's dtype, as torch's autograd
+    gives it (probability targets may compute in a wider, promoted dtype).
     """
-    logits, class_weight, num_classes = losses.prepare_logits(input, weight, reduction, label_smoothing)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    logits, class_weight, num_classes, label_smoothing, dtype = losses.prepare_logits(
+        input, target, weight, label_smoothing
+    )
     probs = losses.softmax(to_class_last(logits), axis=-1)
     if is_probability_target(logits, target):
-        weighted_target = losses.probability_target(
-            target, logits.dtype, ignore_index, label_smoothing, num_classes
-        )
+        weighted_target = losses.probability_target(target, dtype, ignore_index, label_smoothing, num_classes)
         if class_weight is not None:
             weighted_target = weighted_target * class_weight
         grad = probs * weighted_target.sum(axis=-1, keepdims=True) - weighted_target
-        grad *= _mean_scale(reduction, grad.size // num_classes)
-        return from_class_last(grad, logits.ndim)
+        samples = grad.size // max(num_classes, 1)
+        grad *= _mean_scale(reduction, losses.probability_denominator(samples, num_classes))
+        return from_class_last(grad, logits.ndim).astype(logits.dtype, copy=False)
 
     labels, counted, target_weight = losses.class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
@@ -44,7 +56,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     smoothing_term = None
     if label_smoothing > 0:
         weight_vector = np.ones(num_classes, logits.dtype) if class_weight is None else class_weight
-        per_sample = np.where(counted, label_smoothing / num_classes * scale, 0).astype(logits.dtype)
+        share = losses.smoothing_share(label_smoothing, num_classes)
+        per_sample = np.where(counted, share * scale, 0).astype(logits.dtype)
         smoothing_term = (weight_vector.sum() * probs - weight_vector) * per_sample[..., None]
     row_scale = np.where(counted, (1 - label_smoothing) * scale * target_weight, 0).astype(logits.dtype)
     grad = probs  # reused in place: the largest array here, and a bench case (N=512, C=32000)
@@ -55,11 +68,12 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     return from_class_last(grad, logits.ndim)
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """dL/d(input) of losses.nll_loss: -w_{y_n} at [n, y_n] for counted n, 0 elsewhere;
     divided by sum_n w_{y_n} for 'mean'."""
+    reduction = torch_reduction(reduction, size_average, reduce)
     log_probs, _, labels, counted, target_weight = losses.prepare_log_probs(
-        input, target, weight, ignore_index, reduction
+        input, target, weight, ignore_index
     )
     grad = np.zeros_like(log_probs)
     scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
@@ -67,22 +81,26 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return from_class_last(grad, np.ndim(input))
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """dL/dp of losses.binary_cross_entropy: w * (p - y) / max(p (1 - p), 1e-12), / numel for 'mean'.
 
     As in torch, the gradient does not see the -100 clamp: at p = 0 with y = 1 it is about -1e12.
     """
-    probs, target = losses.binary_inputs(input, target, reduction, probabilities=True)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    probs, target = losses.binary_inputs(input, target, probabilities=True)
     grad = (probs - target) / np.maximum((1 - probs) * probs, probs.dtype.type(BCE_GRAD_EPSILON))
     return _weighted_and_scaled(grad, weight, reduction, probs.shape)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
     """dL/dz of losses.binary_cross_entropy_with_logits, divided by numel for 'mean':
 
     w * ((1 + (pos_weight - 1) y) * sigmoid(z) - pos_weight * y),   or w * (sigmoid(z) - y).
     """
-    logits, target = losses.binary_inputs(input, target, reduction)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    logits, target = losses.binary_inputs(input, target)
     sig = losses.sigmoid(logits)
     if pos_weight is None:
         grad = sig - target
@@ -92,21 +110,22 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     return _weighted_and_scaled(grad, weight, reduction, logits.shape)
 
 
-def kl_div(input, target, reduction="mean", log_target=False):
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """dL/d(input) of losses.kl_div: -target (or -exp(target) if log_target), divided by N for
     'batchmean' and by the number of elements for 'mean'."""
-    check_reduction(reduction, ("none", "mean", "sum", "batchmean"))
+    applied, batchmean = losses.kl_div_reduction(reduction, size_average, reduce)
     log_q = losses.as_float_array(input)
     target = losses.as_float_array(target, "target").astype(log_q.dtype, copy=False)
     grad = -(np.exp(target) if log_target else target) * np.ones_like(log_q)
-    if reduction in ("mean", "batchmean"):
-        grad = grad / losses.kl_div_denominator(grad, log_q, reduction)
+    divisor = losses.kl_div_divisor(grad, log_q, applied, batchmean)
+    if divisor != 1:
+        grad = grad / divisor
     return _sum_to_shape(grad, log_q.shape)
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """dL/d(input) of losses.mse_loss: 2 (x - t), divided by the number of elements for 'mean'."""
-    check_reduction(reduction)
+    reduction = torch_reduction(reduction, size_average, reduce)
     values = losses.as_float_array(input)
     target = losses.as_float_array(target, "target").astype(values.dtype, copy=False)
     grad = 2 * (values - target)
@@ -147,7 +166,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     else:
         clipped = keras.clip_probabilities(pred)
         grad = binary_cross_entropy(clipped, smoothed, reduction="none") * keras.inside_clip(pred)
-    return grad / pred.shape[axis]
+    return grad / (pred.shape[axis] if pred.ndim else 1)
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -183,13 +202,16 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 
 def call_loss(name, y_true, y_pred, sample_weight=None, reduction="sum_over_batch_size", **options):
     """d/d(y_pred) of keras_losses.call_loss: the per-sample gradient times d(reduced)/d(per-sample),
-    which is the merged sample weight and mask over the reduction's divisor."""
+    which is the merged sample weight and mask over the reduction's divisor. In y_pred's shape, also where
+    the class aligned the ranks of y_true and y_pred (keras_losses.aligned_ranks)."""
+    pred_shape = np.shape(y_pred)
+    y_true, y_pred = keras.aligned_ranks(y_true, y_pred)
     values, mask = keras.per_sample_values(name, y_true, y_pred, **options)
     per_sample_grad = KERAS_GRADIENTS[name](y_true, y_pred, **options)
     coefficients = keras.reduction_coefficients(values, sample_weight, mask, reduction)
-    if coefficients.ndim == 0:
-        return per_sample_grad * coefficients
-    return per_sample_grad * np.expand_dims(coefficients, options.get("axis", -1))
+    if coefficients.ndim == 0 or per_sample_grad.ndim == coefficients.ndim:
+        return (per_sample_grad * coefficients).reshape(pred_shape)
+    return (per_sample_grad * np.expand_dims(coefficients, options.get("axis", -1))).reshape(pred_shape)
 
 
 KERAS_GRADIENTS = {

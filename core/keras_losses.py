@@ -12,6 +12,7 @@ import numpy as np
 
 from core import losses
 from core._arrays import (
+    FrameworkRuntimeError,
     as_float_array,
     check_label_range,
     check_reduction,
@@ -37,7 +38,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
         elementwise = losses.binary_cross_entropy_with_logits(pred, target, reduction="none")
     else:
         elementwise = losses.binary_cross_entropy(clip_probabilities(pred), target, reduction="none")
-    return elementwise.mean(axis=axis)
+    return elementwise if elementwise.ndim == 0 else elementwise.mean(axis=axis)  # a scalar is its own mean
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -70,8 +71,11 @@ def call_loss(name, y_true, y_pred, sample_weight=None, reduction="sum_over_batc
     (the classes BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy).
     'sum_over_batch_size' = sum_n s_n l_n / (number of values): unlike torch's weighted mean, it does
     not divide by the weight sum. With ignore_class, only the valid entries are counted.
-    Computed in y_pred's dtype (Keras's classes compute in float32 unless given another dtype).
+    Computed in y_pred's dtype (Keras's classes compute in float32 unless given another dtype). Where the
+    ranks of y_true and y_pred differ by one and the longer ends in an axis of size 1, the class first
+    squeezes or expands one of them (aligned_ranks), as Keras's loss classes do.
     """
+    y_true, y_pred = aligned_ranks(y_true, y_pred)
     values, mask = per_sample_values(name, y_true, y_pred, **options)
     return reduce_weighted_values(values, sample_weight, mask, reduction)
 
@@ -86,7 +90,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     weights = merged_sample_weight(values, sample_weight, mask, reduction)
     if weights is not None:
         values, weights = squeeze_or_expand_to_same_rank(values, weights)
-        values = values * weights
+        values = weighted(values, weights)
     if reduction in (None, "none") or values.shape in ((), (0,)):
         return values
     return divide_no_nan(values.sum(), _reduction_divisor(values, weights, reduction))
@@ -100,11 +104,27 @@ def reduction_coefficients(values, sample_weight=None, mask=None, reduction="sum
     weights = merged_sample_weight(values, sample_weight, mask, reduction)
     if weights is not None:
         coefficients, weights = squeeze_or_expand_to_same_rank(coefficients, weights)
-        coefficients = coefficients * weights
+        coefficients = weighted(coefficients, weights)
     if reduction not in (None, "none") and coefficients.shape not in ((), (0,)):
         divisor = _reduction_divisor(coefficients, weights, reduction)
         coefficients = divide_no_nan(coefficients, divisor)
-    return coefficients.reshape(values.shape)
+    if coefficients.size == values.size:
+        return coefficients.reshape(values.shape)
+    # The weights broadcast the values to more entries (a scalar loss times one weight per sample):
+    # each value's coefficient is the sum of those of its copies.
+    extra_axes = tuple(range(coefficients.ndim - values.ndim))
+    return coefficients.sum(axis=extra_axes).reshape(values.shape) if values.ndim else coefficients.sum()
+
+
+def weighted(values, weights):
+    """values * weights, broadcast as Keras's torch backend does; shapes that do not broadcast raise the
+    RuntimeError kind torch raises."""
+    try:
+        return values * weights
+    except ValueError:
+        raise FrameworkRuntimeError(
+            f"sample_weight of shape {weights.shape} does not broadcast to the losses of shape {values.shape}"
+        ) from None
 
 
 def merged_sample_weight(values, sample_weight, mask, reduction):
@@ -125,6 +145,13 @@ def merged_sample_weight(values, sample_weight, mask, reduction):
         return float_mask
     float_mask, sample_weight = squeeze_or_expand_to_same_rank(float_mask, sample_weight)
     return sample_weight * float_mask
+
+
+def aligned_ranks(y_true, y_pred):
+    """(y_true, y_pred) as a Keras loss class passes them to its function: labels of shape (N,) against
+    predictions of shape (N, 1) become (N, 1), (N, 1) against (N,) become (N,), (N, C, 1) against
+    (N, C) lose their last axis (squeeze_or_expand_to_same_rank)."""
+    return squeeze_or_expand_to_same_rank(np.asarray(y_true), np.asarray(y_pred))
 
 
 def squeeze_or_expand_to_same_rank(x1, x2):

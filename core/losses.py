@@ -8,17 +8,21 @@ out), so float32 effects such as sigmoid(20) == 1.0 show here as they do in torc
 import numpy as np
 
 from core._arrays import (
+    FrameworkNotImplementedError,
+    FrameworkRuntimeError,
     as_float_array,
     check_class_indices,
     check_class_weight,
-    check_label_smoothing,
     check_probability_target,
     check_reduction,
+    check_same_dtype,
     check_same_shape,
     check_unit_interval,
+    effective_label_smoothing,
     is_probability_target,
     quiet_nan,
     to_class_last,
+    torch_reduction,
 )
 
 BCE_LOG_FLOOR = -100.0  # torch's binary_cross_entropy clamps each log at -100
@@ -67,7 +71,16 @@ def entropy(p, axis=-1):
     return -_xlogy(p, p).sum(axis=axis)
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    input,
+    target,
+    weight=None,
+    size_average=None,
+    ignore_index=-100,
+    reduce=None,
+    reduction="mean",
+    label_smoothing=0.0,
+):
     """Cross-entropy of logits against class indices or class probabilities.
 
     Class indices y (any target whose shape differs from the input's), with eps = label_smoothing:
@@ -77,15 +90,23 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     Class probabilities t (a target of the input's shape), smoothed to t' = (1 - eps) t + eps / C:
         l_n = -sum_c w_c t'_{n,c} log p_{n,c};   'mean' = sum_n l_n / N  (N, not the weight sum).
 
-    Mirrors torch.nn.functional.cross_entropy (nn.CrossEntropyLoss).
+    Mirrors torch.nn.functional.cross_entropy (nn.CrossEntropyLoss), its argument order included:
+    eps > 1 is refused, eps <= 0 (or NaN) means no smoothing; the legacy size_average / reduce replace
+    `reduction` as torch maps them (core._arrays.legacy_reduction), with torch's warning. With class
+    indices a NumPy weight must have the input's dtype; with probabilities the result takes the
+    promoted dtype of input, target and weight, as torch's does.
     """
-    logits, class_weight, num_classes = prepare_logits(input, weight, reduction, label_smoothing)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    logits, class_weight, num_classes, label_smoothing, dtype = prepare_logits(
+        input, target, weight, label_smoothing
+    )
     class_last = to_class_last(logits)
     if is_probability_target(logits, target):
-        log_probs = log_softmax(class_last, axis=-1)
-        smoothed = probability_target(target, logits.dtype, ignore_index, label_smoothing, num_classes)
+        log_probs = log_softmax(class_last, axis=-1).astype(dtype, copy=False)  # in the input's dtype first
+        smoothed = probability_target(target, dtype, ignore_index, label_smoothing, num_classes)
         per_sample = -_weighted(smoothed * log_probs, class_weight).sum(axis=-1)
-        return _reduce(per_sample, reduction, denominator=per_sample.size)
+        denominator = probability_denominator(per_sample.size, num_classes)
+        return _reduce(per_sample, reduction, denominator=denominator)
 
     labels, counted, target_weight = class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
@@ -93,40 +114,43 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     denominator = target_weight.sum()
     picked = log_softmax_at(class_last, labels)
     nll_part = _reduce(weighted_nll(picked, target_weight, counted), reduction, denominator)
-    if label_smoothing <= 0.0:
+    if label_smoothing == 0.0:
         return nll_part
     log_probs = log_softmax(class_last, axis=-1)
     uniform_nll = np.where(counted, -_weighted(log_probs, class_weight).sum(axis=-1), 0)
     smooth_part = _reduce(uniform_nll.astype(logits.dtype, copy=False), reduction, denominator)
-    return (1 - label_smoothing) * nll_part + smooth_part * (label_smoothing / num_classes)
+    return (1 - label_smoothing) * nll_part + smooth_part * smoothing_share(label_smoothing, num_classes)
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """Negative log-likelihood of log-probabilities at the target classes.
 
     l_n = -w_{y_n} * input[n, y_n], 0 where y_n == ignore_index;
     'mean' = sum_n l_n / sum_n w_{y_n} over the counted n (NaN if none is counted).
 
     Mirrors torch.nn.functional.nll_loss (nn.NLLLoss). `input` must already be log-probabilities:
-    cross_entropy(z, y) == nll_loss(log_softmax(z, axis=1), y).
+    cross_entropy(z, y) == nll_loss(log_softmax(z, axis=1), y). size_average / reduce as in cross_entropy.
     """
+    reduction = torch_reduction(reduction, size_average, reduce)
     log_probs, class_weight, labels, counted, target_weight = prepare_log_probs(
-        input, target, weight, ignore_index, reduction
+        input, target, weight, ignore_index
     )
     picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
     per_sample = weighted_nll(picked, target_weight, counted)
     return _reduce(per_sample, reduction, denominator=target_weight.sum())
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
     """Binary cross-entropy of probabilities p against targets y in [0, 1]:
 
         l = -w * (y * max(log p, -100) + (1 - y) * max(log(1 - p), -100)),  'mean' over all elements.
 
     Mirrors torch.nn.functional.binary_cross_entropy (nn.BCELoss), including the clamp that turns
-    p = 0 or 1 with the opposite target into a loss of 100 instead of infinity.
+    p = 0 or 1 with the opposite target into a loss of 100 instead of infinity. A NumPy target must have
+    the input's dtype (torch refuses another). size_average / reduce as in cross_entropy.
     """
-    probs, target = binary_inputs(input, target, reduction, probabilities=True)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    probs, target = binary_inputs(input, target, probabilities=True)
     with quiet_nan():
         log_p = np.maximum(np.log(probs), BCE_LOG_FLOOR)
         log_not_p = np.maximum(np.log1p(-probs), BCE_LOG_FLOOR)
@@ -134,7 +158,9 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(_times_weight(losses, weight), reduction, denominator=losses.size)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction="mean"):
+def binary_cross_entropy_with_logits(
+    input, target, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None
+):
     """Binary cross-entropy on logits z, computed stably through log sigmoid:
 
         l = w * ((1 - y) * z - (1 + (pos_weight - 1) * y) * log sigmoid(z)),
@@ -142,17 +168,19 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 
     Equal to -w * (pos_weight * y * log sigmoid(z) + (1 - y) * log(1 - sigmoid(z))), but exact for
     |z| = 1e4. `pos_weight` broadcasts against the target (one value per class on the last axis).
-    Mirrors torch.nn.functional.binary_cross_entropy_with_logits (nn.BCEWithLogitsLoss).
+    Mirrors torch.nn.functional.binary_cross_entropy_with_logits (nn.BCEWithLogitsLoss), its argument
+    order included (pos_weight comes last). size_average / reduce as in cross_entropy.
     """
-    logits, target = binary_inputs(input, target, reduction)
-    log_sig = log_sigmoid(logits)
+    reduction = torch_reduction(reduction, size_average, reduce)
+    logits, target = binary_inputs(input, target, keep_target_dtype=True)
+    log_sig = log_sigmoid(logits)  # in the input's dtype, as torch's; the loss is in the target's
     if pos_weight is not None:
-        log_sig = log_sig * positive_log_weight(target, pos_weight)
-    losses = (1 - target) * logits - log_sig
+        log_sig = (log_sig * positive_log_weight(target, pos_weight)).astype(logits.dtype, copy=False)
+    losses = ((1 - target) * logits - log_sig).astype(target.dtype, copy=False)
     return _reduce(_times_weight(losses, weight), reduction, denominator=losses.size)
 
 
-def kl_div(input, target, reduction="mean", log_target=False):
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
     """Kullback-Leibler divergence KL(target || q) with `input` = log q (log-probabilities):
 
         l = target * (log target - input)          (0 where target == 0)
@@ -160,29 +188,32 @@ def kl_div(input, target, reduction="mean", log_target=False):
         'batchmean' = sum / N (the true KL per sample); 'mean' = sum / number of elements.
 
     Mirrors torch.nn.functional.kl_div. Note the order: input is the model's log-probabilities and
-    target the reference distribution.
+    target the reference distribution. The legacy size_average / reduce replace the reduction as in
+    cross_entropy, except that an explicit 'batchmean' still divides by N (torch's order of checks).
     """
-    check_reduction(reduction, ("none", "mean", "sum", "batchmean"))
+    applied, batchmean = kl_div_reduction(reduction, size_average, reduce)
+    check_floating_input(input)
     log_q = as_float_array(input)
-    target = as_float_array(target, "target").astype(log_q.dtype, copy=False)
+    own_target = as_float_array(target, "target")
+    dtype = promoted_dtype(log_q, own_target)
+    target = own_target.astype(dtype, copy=False)
     if log_target:
         losses = np.exp(target) * (target - log_q)
-    else:
-        losses = _xlogy(target, target) - target * log_q
-    return _reduce(
-        losses,
-        "mean" if reduction == "batchmean" else reduction,
-        denominator=kl_div_denominator(losses, log_q, reduction),
-    )
+    else:  # torch's xlogy(t, t) is in the target's own dtype
+        losses = _xlogy(own_target, own_target).astype(dtype, copy=False) - target * log_q
+    reduced = _reduce(losses, applied, denominator=losses.size)
+    if batchmean and log_q.ndim > 0:
+        reduced = (reduced / log_q.shape[0]).astype(losses.dtype)
+    return reduced
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean squared error: l = (x - t)^2 elementwise, 'mean' over all elements.
 
     Mirrors torch.nn.functional.mse_loss (nn.MSELoss); on softmax outputs against one-hot targets it is
     the classic mistake that learns slowly when the model is confidently wrong.
     """
-    check_reduction(reduction)
+    reduction = torch_reduction(reduction, size_average, reduce)
     values = as_float_array(input)
     target = as_float_array(target, "target").astype(values.dtype, copy=False)
     check_same_shape(target, values, "target", "input")
@@ -220,11 +251,30 @@ def positive_log_weight(target, pos_weight):
     return (pos_weight - 1) * target + 1
 
 
-def binary_inputs(input, target, reduction, probabilities=False):
-    """The checked (input, target) pair of the binary losses, target in the input's dtype."""
-    check_reduction(reduction)
+def check_floating_input(input):
+    """torch's losses have no kernels for integer or boolean tensors: a NumPy input of such a dtype is
+    refused (a list of numbers is read as floats)."""
+    dtype = getattr(input, "dtype", None)
+    if dtype is not None and np.dtype(dtype).kind in "iub":
+        raise FrameworkNotImplementedError(
+            f"input has dtype {np.dtype(dtype)}: torch's losses need floating-point input (logits or "
+            "probabilities); cast with .astype('float32')"
+        )
+
+
+def binary_inputs(input, target, probabilities=False, keep_target_dtype=False):
+    """The checked (input, target) pair of the binary losses, target in the input's dtype. For
+    binary_cross_entropy (`probabilities`) a NumPy target must have the input's dtype, as in torch.
+    With `keep_target_dtype` a floating NumPy target keeps its own dtype: torch's
+    binary_cross_entropy_with_logits computes its loss into a copy of the target, in the target's dtype."""
+    check_floating_input(input)
     values = as_float_array(input)
-    target = as_float_array(target, "target").astype(values.dtype, copy=False)
+    if probabilities:
+        check_same_dtype(target, input, "target")
+    own_dtype = getattr(target, "dtype", None)
+    target = as_float_array(target, "target")
+    if not (keep_target_dtype and own_dtype is not None and np.dtype(own_dtype).kind == "f"):
+        target = target.astype(values.dtype, copy=False)
     check_same_shape(target, values, "target", "input")
     if probabilities:
         check_unit_interval(values, "input")
@@ -235,29 +285,68 @@ def binary_inputs(input, target, reduction, probabilities=False):
 def probability_target(target, dtype, ignore_index, label_smoothing, num_classes):
     """A class-probability target, checked, class axis last, smoothed to t' = (1 - eps) t + eps / C."""
     if ignore_index >= 0:
-        raise ValueError(
+        raise FrameworkRuntimeError(
             "ignore_index is not supported with class-probability targets (a target of the input's "
             f"shape); got ignore_index={ignore_index}"
         )
     probs = to_class_last(check_probability_target(target, dtype))
-    if label_smoothing <= 0.0:
+    if label_smoothing == 0.0:
         return probs
-    return probs * (1 - label_smoothing) + label_smoothing / num_classes
+    return probs * (1 - label_smoothing) + smoothing_share(label_smoothing, num_classes)
 
 
-def kl_div_denominator(losses, log_q, reduction):
-    if reduction == "batchmean":
-        return log_q.shape[0] if log_q.ndim > 0 else 1
-    return losses.size
+def smoothing_share(label_smoothing, num_classes):
+    """eps / C, the share of the smoothing each class gets (inf for C = 0, as in torch, not an error)."""
+    with quiet_nan():
+        return float(np.float64(label_smoothing) / num_classes)
 
 
-def prepare_logits(input, weight, reduction, label_smoothing):
-    """cross_entropy's checked arguments: the logits, the class weight and C."""
-    check_reduction(reduction)
-    check_label_smoothing(label_smoothing)
+def probability_denominator(sample_count, num_classes):
+    """'mean' over probability targets divides by the number of samples, which torch counts as
+    numel / C: NaN for an input without classes."""
+    return sample_count if num_classes else np.nan
+
+
+def kl_div_reduction(reduction, size_average=None, reduce=None):
+    """kl_div's reduction as torch reads it: 'batchmean' stays (it divides by N after the legacy or the
+    'sum' reduction); otherwise as torch_reduction. Returns (reduction applied, batchmean?)."""
+    check_reduction(reduction, ("none", "mean", "sum", "batchmean", "elementwise_mean"))
+    batchmean = reduction == "batchmean"
+    applied = torch_reduction("sum" if batchmean else reduction, size_average, reduce)
+    return applied, batchmean
+
+
+def kl_div_divisor(losses, log_q, applied, batchmean):
+    """What kl_div divides each term by: the number of elements for 'mean', N (more) for 'batchmean'."""
+    divisor = losses.size if applied == "mean" else 1
+    return divisor * log_q.shape[0] if batchmean and log_q.ndim > 0 else divisor
+
+
+def prepare_logits(input, target, weight, label_smoothing):
+    """cross_entropy's checked arguments: the logits, the class weight, C and the smoothing torch applies.
+
+    With class indices a NumPy weight must have the input's dtype (torch refuses another). With class
+    probabilities torch promotes: `dtype`, the dtype of the loss, is the promoted dtype of input,
+    target and weight (the log-softmax is still computed in the input's dtype), and the weight comes
+    in it. Returns (logits, class weight, C, smoothing, dtype).
+    """
+    label_smoothing = effective_label_smoothing(label_smoothing)
+    check_floating_input(input)
     logits = as_float_array(input)
     num_classes = to_class_last(logits).shape[-1]
-    return logits, check_class_weight(weight, num_classes, logits.dtype), num_classes
+    dtype = logits.dtype
+    if is_probability_target(logits, target):
+        dtype = promoted_dtype(logits, target, weight)
+    else:
+        check_same_dtype(weight, input, "weight")
+    return logits, check_class_weight(weight, num_classes, dtype), num_classes, label_smoothing, dtype
+
+
+def promoted_dtype(values, *others):
+    """torch's type promotion among floating arrays: the widest floating dtype of `values` and of the
+    NumPy floating arrays in `others` (lists and integers do not widen it)."""
+    dtypes = [np.dtype(other.dtype) for other in others if getattr(other, "dtype", None) is not None]
+    return np.result_type(values.dtype, *[dtype for dtype in dtypes if dtype.kind == "f"])
 
 
 def log_softmax_at(class_last, labels):
@@ -271,10 +360,11 @@ def log_softmax_at(class_last, labels):
         return (picked - np.log(exps.sum(axis=-1, keepdims=True)))[..., 0]
 
 
-def prepare_log_probs(input, target, weight, ignore_index, reduction):
-    """nll_loss's checked inputs: class-last log-probabilities, the class weight, and the target as
-    class_index_target gives it."""
-    check_reduction(reduction)
+def prepare_log_probs(input, target, weight, ignore_index):
+    """nll_loss's checked inputs: class-last log-probabilities, the class weight (a NumPy weight in the
+    input's dtype, as torch requires), and the target as class_index_target gives it."""
+    check_same_dtype(weight, input, "weight")
+    check_floating_input(input)
     log_probs_in = as_float_array(input)
     log_probs = to_class_last(log_probs_in)
     class_weight = check_class_weight(weight, log_probs.shape[-1], log_probs.dtype)
@@ -339,7 +429,7 @@ def _divide_by_temperature(x, temperature):
 def _finite_max(x, axis):
     """The max along `axis` (kept), with non-finite maxima replaced by 0 so that subtracting it never
     makes inf - inf."""
-    peak = np.max(x, axis=axis, keepdims=True)
+    peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # -inf (then 0) along an empty axis
     return np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
 
 

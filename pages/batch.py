@@ -14,7 +14,7 @@ from ui.batch_editor import KEEPS, PAGE, batch_editor, change, probability_table
 from ui.charts import show_figure
 from ui.check_panel import CheckWords, check_panel, show_snippets
 from ui.controls import number_input, radio, slider
-from ui.language import current_language, labels, t
+from ui.language import current_language, labels, paragraphs, t
 from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -75,7 +75,7 @@ def option_controls(num_classes, lang):
     number_input(SPEC["bt_ignore"], t("bt.ignore"), on_change=apply_ignore, help=t("bt.ignore_help"))
     st.session_state._bt_ignore_seen = st.session_state.bt_ignore
     messages.show(PAGE, "ignore", "bt_message")
-    slider(SPEC["bt_ls"], t("bt.smoothing"), help=t("bt.smoothing_help"))
+    slider(SPEC["bt_ls"], t("bt.smoothing"), help=paragraphs("bt.smoothing_help", "smoothing.torch"))
 
 
 # The numbers, the pictures, the words: one section per step of seed 000's walk-through

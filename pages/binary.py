@@ -10,7 +10,7 @@ from ui.check_panel import CheckWords, check_panel
 from ui.controls import radio, slider
 from ui.editable_table import matrix_tables
 from ui.errors import friendly_fragment
-from ui.language import current_language, labels, t
+from ui.language import current_language, labels, paragraphs, t
 from ui.readouts import arrow_table, latex_blocks, metric_row
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -52,7 +52,7 @@ def controls(readout):
         for label in binary.state.QUICK_LABELS:
             st.button(f"{label:g}", key=f"bin_quick_{label:g}", on_click=set_values, args=({"bin_y": label},))
     slider(SPEC["bin_pw"], t("bin.pw"), format="%.1f", help=t("bin.pw_help"))
-    slider(SPEC["bin_ls"], t("bin.ls"), format="%.2f", help=t("bin.ls_help"))
+    slider(SPEC["bin_ls"], t("bin.ls"), format="%.2f", help=paragraphs("bin.ls_help", "smoothing.keras"))
 
 
 # The numbers, the pictures, the words

@@ -10,7 +10,7 @@ from ui import messages
 from ui.charts import show_figure
 from ui.controls import slider
 from ui.errors import friendly_fragment
-from ui.language import current_language, t
+from ui.language import current_language, paragraphs, t
 from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -56,7 +56,7 @@ def controls():
         format_func=lambda k: t("gr.class_name", index=k),
     )
     slider(SPEC["gr_t"], t("gr.temperature"), format="%.1f", help=t("gr.temperature_help"))
-    slider(SPEC["gr_eps"], t("gr.smoothing"), help=t("gr.smoothing_help"))
+    slider(SPEC["gr_eps"], t("gr.smoothing"), help=paragraphs("gr.smoothing_help", "smoothing.torch"))
 
 
 # The numbers, the pictures, the words

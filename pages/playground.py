@@ -85,7 +85,7 @@ def target_controls(num_classes):
         t("pg.true_class"), classes, key="pg_class", format_func=lambda k: t("pg.class_name", index=k)
     )
     if st.session_state.pg_target == "smoothed":
-        slider(SPEC["pg_eps"], t("pg.smoothing"))
+        slider(SPEC["pg_eps"], t("pg.smoothing"), help=t("smoothing.torch"))
 
 
 # The numbers, the pictures, the words

@@ -71,6 +71,11 @@ class Oracle:
 
     def __init__(self):
         self.count = 0
+        self.notes = {}  # what a test wants said at the end of the run, e.g. how many cases it ran
+
+    def note(self, label, number):
+        """Report `label: number` in the run's summary (summed over the xdist workers)."""
+        self.notes[label] = self.notes.get(label, 0) + number
 
     def close(self, actual, expected, what="", dtype=None, scale=None, check_dtype=True):
         """Assert `actual` (core) agrees with `expected` (torch/Keras) under core.agreement's rule, with the
@@ -146,13 +151,18 @@ def pytest_sessionfinish(session):
     """Under pytest-xdist a worker hands its count to the controller (pytest_testnodedown)."""
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["oracle_count"] = _ORACLE.count
+        session.config.workeroutput["oracle_notes"] = dict(_ORACLE.notes)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     _ORACLE.count += getattr(node, "workeroutput", {}).get("oracle_count", 0)
+    for label, number in getattr(node, "workeroutput", {}).get("oracle_notes", {}).items():
+        _ORACLE.note(label, number)
 
 
 def pytest_terminal_summary(terminalreporter):
     if _ORACLE.count:
         terminalreporter.write_line(f"oracle comparisons: {_ORACLE.count}")
+    for label, number in sorted(_ORACLE.notes.items()):
+        terminalreporter.write_line(f"{label}: {number}")

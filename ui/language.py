@@ -29,6 +29,11 @@ def t(key, **values):
     return text(current_language(), key, **values)
 
 
+def paragraphs(*keys):
+    """The strings `keys` in the current language, one paragraph each (a widget's help text)."""
+    return "\n\n".join(t(key) for key in keys)
+
+
 def language_switch():
     """The sidebar's language control (its value lives in session state and the URL)."""
     st.segmented_control(

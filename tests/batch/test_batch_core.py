@@ -264,6 +264,18 @@ def test_label_smoothing_with_weights_follows_torchs_formula():
     )
 
 
+def test_full_smoothing_is_named_because_the_labels_stop_mattering():
+    """At eps = 1 torch's loss is the same for every label (the page says so, and says what torch does
+    outside 0..1)."""
+    state = replace(SEED, label_smoothing=1.0)
+    readout = batch.numbers.evaluate(state)
+    relabelled = replace(state, labels=tuple((y + 1) % 3 for y in state.labels))
+    assert float(torch_oracle(relabelled)[0]) == pytest.approx(float(torch_oracle(state)[0]), rel=1e-12)
+    assert readout.loss == pytest.approx(float(torch_oracle(state)[0]), rel=1e-12)
+    assert "smoothing_uniform" in [n.kind for n in notes_of(state, readout)]
+    assert "smoothing_uniform" not in [n.kind for n in notes_of(replace(state, label_smoothing=0.5), readout)]
+
+
 def test_ignored_rows_in_one_hot_form_are_left_out_before_encoding():
     state = replace(SEED, labels=(0, -100), target_form="onehot")
     readout = batch.numbers.evaluate(state)

@@ -240,8 +240,12 @@ def test_binary_cross_entropy_gradient_matches_finite_differences(reduction):
 def test_bce_with_logits_gradient_matches_finite_differences(reduction, pos_weight):
     target = RNG.uniform(0, 1, size=(3, 4))
     assert_matches_finite_differences(
-        lambda z: losses.binary_cross_entropy_with_logits(z, target, WEIGHT, pos_weight, reduction),
-        lambda z: gradients.binary_cross_entropy_with_logits(z, target, WEIGHT, pos_weight, reduction),
+        lambda z: losses.binary_cross_entropy_with_logits(
+            z, target, WEIGHT, reduction=reduction, pos_weight=pos_weight
+        ),
+        lambda z: gradients.binary_cross_entropy_with_logits(
+            z, target, WEIGHT, reduction=reduction, pos_weight=pos_weight
+        ),
         LOGITS,
     )
 

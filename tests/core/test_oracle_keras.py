@@ -415,13 +415,15 @@ def test_call_loss_on_3d_inputs_with_per_position_sample_weight(oracle, data, dt
 
 
 @pytest.mark.parametrize("dtype", S.FLOAT_DTYPES)
-@pytest.mark.parametrize("reduction", S.KERAS_REDUCTIONS)
+@pytest.mark.parametrize("reduction", (*S.KERAS_REDUCTIONS, "mean", None))
 @pytest.mark.parametrize("sample_weight_shape", [None, (4,), (4, 1)])
-def test_sparse_ignore_class_sum_over_batch_size_divides_by_valid_entries(
-    oracle, dtype, reduction, sample_weight_shape
+@pytest.mark.parametrize("y_true", [[0, -1, 2, -1], [[0], [1], [-1], [2]]], ids=str)
+def test_sparse_ignore_class_divides_as_keras_for_every_reduction(
+    oracle, dtype, reduction, sample_weight_shape, y_true
 ):
+    """Two ignored rows, and one ignored row (issue 18's plain batch) in labels of shape (N, 1)."""
     y_pred = np.array([[2.0, 1.0, 0.1], [0.5, 2.0, 0.3], [0.1, 0.2, 3.0], [1.0, 1.0, 1.0]], dtype=dtype)
-    y_true = np.array([0, -1, 2, -1])
+    y_true = np.array(y_true)
     sample_weight = None
     if sample_weight_shape is not None:
         sample_weight = np.array([0.5, 2.0, 1.5, 3.0], dtype=dtype).reshape(sample_weight_shape)

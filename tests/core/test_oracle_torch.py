@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import strategies as S
 from core import gradients, losses
+from framework_calls import gradient_scale, input_scale
 
 pytestmark = [
     pytest.mark.usefixtures("torch_cpu"),
@@ -40,22 +41,6 @@ def torch_value_and_grad(name, x, target, **kwargs):
     out = TORCH_FUNCTIONS[name](xt, _tensor(target), **{k: _tensor(v) for k, v in kwargs.items()})
     (out if out.ndim == 0 else out.sum()).backward()
     return out.detach(), xt.grad
-
-
-def input_scale(x):
-    """The magnitude of the inputs, for the absolute tolerance of a loss value (a log-sum-exp of
-    logits of 1e4 carries a rounding error of order eps * 1e4)."""
-    finite = np.abs(np.asarray(x, dtype=np.float64))
-    finite = finite[np.isfinite(finite)]
-    return float(finite.max()) if finite.size else 1.0
-
-
-def gradient_scale(weight=None, pos_weight=None, **_):
-    """The size of the terms a gradient is a difference of: w * (((pw - 1) y + 1) sigmoid(z) - pw y)
-    for bce_with_logits cancels terms of size w * pw (one float32 ulp of 21 is 2e-6)."""
-    return max(1.0, input_scale(1.0 if weight is None else weight)) * max(
-        1.0, input_scale(1.0 if pos_weight is None else pos_weight)
-    )
 
 
 def check_loss(oracle, name, x, target, **kwargs):

@@ -85,6 +85,8 @@ def _notes(state, readout, keras):
         yield Note("smoothing_weights", {"eps": f"{state.label_smoothing:g}", "classes": state.num_classes})
     elif state.label_smoothing > 0:
         yield Note("smoothing", {"eps": f"{state.label_smoothing:g}", "classes": state.num_classes})
+    if state.label_smoothing >= 1 and state.target_form == "index":
+        yield Note("smoothing_uniform", {})
     manual = np.asarray(readout.routes[0].value, float)
     exact = np.asarray(readout.routes[2].value, float)
     if np.any(~np.isfinite(manual) & np.isfinite(exact)):

@@ -8,11 +8,13 @@ what the model outputs (the logits z, or the probabilities p for seed 001's bina
 the chain rule where the buggy code puts a softmax or sigmoid in between.
 """
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core import gradients, keras_losses, losses
+from core._arrays import LEGACY_REDUCTION_WARNING, legacy_reduction
 from core.gradients import log_softmax_backward, softmax_backward
 from topics.shared.formatting import fmt, fmt_vector
 from topics.shared.snippets import (
@@ -418,6 +420,37 @@ def ignore_index_mean(state):
     )
 
 
+def legacy_size_average(state):
+    """Old code's size_average=False: torch still takes it, reads it as reduction='sum' and warns."""
+    z, y = state.z, state.y
+    reduction = legacy_reduction(size_average=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the card itself says what torch warns
+        written = Outcome(
+            "criterion = nn.CrossEntropyLoss(size_average=False)\n"
+            "loss = criterion(logits, labels)",
+            float(losses.cross_entropy(z, y, size_average=False)),
+            gradients.cross_entropy(z, y, size_average=False),
+        )
+    snippet = _torch_snippet(
+        state,
+        None,
+        "nn.CrossEntropyLoss(size_average=False)(logits, labels)  # warns, then sums",
+        "nn.CrossEntropyLoss()(logits, labels)",
+    )
+    return _card(
+        "legacy_reduction",
+        "10",
+        ("scale",),
+        written,
+        _cross_entropy(state),
+        snippet,
+        reduction=reduction,
+        warning=LEGACY_REDUCTION_WARNING.format(reduction),
+        rows=state.num_rows,
+    )
+
+
 CARDS = (
     double_softmax,
     probabilities_to_bce_with_logits,
@@ -430,6 +463,7 @@ CARDS = (
     softmax_wrong_dim,
     bce_saturation,
     ignore_index_mean,
+    legacy_size_average,
 )
 
 

@@ -33,6 +33,9 @@ EN = {
     "alt.gradient": "Bar chart of the gradient (p − y) / T = {values}.",
     "alt.path": "Line charts of the loss falling from {first} to {last} over {steps} steps.",
     # Check with PyTorch
+    # What torch and Keras do with a label_smoothing outside the sliders' 0..1 (the pages show it)
+    "smoothing.torch": "torch accepts 0 ≤ ε ≤ 1. At ε = 1 every target is uniform (1/C each), so the true class no longer changes the loss. Outside this range torch does something surprising: a negative ε (or NaN) is not an error and not even a warning, it silently means no smoothing; ε > 1 raises RuntimeError.",
+    "smoothing.keras": "Keras does not check ε: a value outside 0..1 is used as written, so the smoothed target y·(1 − ε) + ε/2 leaves 0..1 and a negative ε can even make the loss negative (from probabilities, torch's backend then refuses the target).",
     "check.title": "Check with PyTorch and Keras",
     "check.open": "Run the real frameworks on these numbers",
     "check.loading": "Importing torch (takes a second or two the first time)…",
@@ -102,6 +105,8 @@ ZH = {
     "alt.probs": "softmax 概率 {probs} 与目标 {target} 的柱状图;损失 {loss}。",
     "alt.gradient": "梯度 (p − y) / T = {values} 的柱状图。",
     "alt.path": "损失在 {steps} 步中从 {first} 降到 {last} 的折线图。",
+    "smoothing.torch": "torch 接受 0 ≤ ε ≤ 1。ε = 1 时每个目标都是均匀分布(每类 1/C),真实类别不再影响损失。超出这个范围时 torch 的行为出人意料:负的 ε(或 NaN)既不报错也不警告,而是悄悄当作不做平滑;ε > 1 会抛出 RuntimeError。",
+    "smoothing.keras": "Keras 不检查 ε:超出 0..1 的值按原样使用,于是平滑后的目标 y·(1 − ε) + ε/2 会超出 0..1,负的 ε 甚至会让损失变成负数(输入为概率时,torch 后端会拒绝这样的目标)。",
     "check.title": "用 PyTorch 和 Keras 核对",
     "check.open": "用真实框架计算这些数字",
     "check.loading": "正在导入 torch(首次需要一两秒)…",
