@@ -9,6 +9,7 @@ import streamlit as st
 
 from topics.registry import PAGES
 from ui.errors import friendly_errors
+from ui.exercise import presenter_mode
 from ui.history import one_history_entry_per_page
 from ui.language import language_param, language_switch, t
 from ui.theme import watch_theme
@@ -16,6 +17,7 @@ from ui.url_state import restore
 
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="assets/icon.png", layout="wide")
 restore("app", [language_param()])
+presenter_mode()  # ?present=1: larger type, no sidebar, for a projector
 
 with st.sidebar:
     st.title(t("app.title"))
