@@ -32,7 +32,7 @@ ARITY = {"near": 2, "between": 2, "below": 1, "above": 1, "logk": 1}  # numbers 
 NUMBER_LIMIT = 1e6
 # Something that reads as an HTML tag, comment or entity: refused, although the page never renders task
 # text as HTML (a link that carries markup is hostile or broken, and the teacher should hear so).
-MARKUP = re.compile(r"<\s*[/!?a-zA-Z]|&#?\w+;")
+MARKUP = re.compile(r"<[/!?a-zA-Z]|&#?\w+;")
 NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
 TASK_KEY, CHECK_KEY, LOCK_KEY, HIDE_KEY = "ex_task", "ex_check", "ex_lock", "ex_hide"
