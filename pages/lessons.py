@@ -5,12 +5,13 @@ import streamlit as st
 from topics.lessons import lessons as path
 from topics.registry import BY_NAME
 from ui import progress
-from ui.exercise import start_lesson
+from ui.exercise import follow_switch, start_lesson
 from ui.language import t
 from ui.shell import ensure_app_shell
 from ui.url_state import publish
 
 ensure_app_shell()
+follow_switch()
 st.title(t("ls.title"))
 st.write(t("ls.intro"))
 done = progress.done_lessons(path.BY_ID)
@@ -28,8 +29,15 @@ for number, lesson in enumerate(path.LESSONS, start=1):
         st.markdown(t(f"ls.{lesson.id}.goal"))
         with st.container(horizontal=True, vertical_alignment="center"):
             label, kind = (t("ls.again"), "secondary") if finished else (t("ls.start"), "primary")
-            if st.button(label, key=f"ls_start_{lesson.id}", type=kind, icon=":material/play_arrow:"):
-                start_lesson(lesson)
+            icon = ":material/play_arrow:"
+            st.button(
+                label,
+                key=f"ls_start_{lesson.id}",
+                type=kind,
+                icon=icon,
+                on_click=start_lesson,
+                args=(lesson,),
+            )
             if finished:
                 st.badge(t("ls.done"), icon=":material/check:", color="green")
             else:

@@ -50,6 +50,7 @@ DRAWN = "_exercise_drawn"  # (page, fingerprint) of what the last full run's pan
 REDRAWN = "_exercise_redrawn"  # the fingerprint a fragment's run last reran the page for
 ANSWERS = "_lesson_answers"  # {lesson id: an option index, or a tuple of predicted signs}
 PRESENTING = "_presenting"
+SWITCH = "_exercise_switch"  # (page script, query) a callback asked to switch to
 MAX_LINK_LENGTH = 2000  # a QR code of version 40 at error correction M holds 2,331 bytes
 SIGNS = {-1: "−", 1: "+", 0: "0", None: "?"}
 
@@ -65,6 +66,7 @@ def say(label):
 
 def exercise_panel(page):
     """The exercise or lesson open on `page` (a name in topics.registry), or the exercise maker."""
+    follow_switch()
     entry = BY_NAME[page]
     specs = entry.url_specs()
     exercise = open_exercise(page, specs)
@@ -139,7 +141,8 @@ def leave_exercise(page):
 
 
 def start_lesson(lesson):
-    """Open `lesson` on its page in its starting state (a fresh start, whatever the page held)."""
+    """A button's callback: open `lesson` on its page in its starting state (a fresh start, whatever the
+    page held) once the run reaches follow_switch."""
     specs = BY_NAME[lesson.page].url_specs()
     start = lesson_values(lesson, specs)
     kept = st.session_state.get(KEPT, {})
@@ -151,7 +154,14 @@ def start_lesson(lesson):
     st.session_state.setdefault(OPENED, {})[lesson.page] = lesson_exercise(lesson, specs)
     st.session_state.setdefault(ANSWERS, {}).pop(lesson.id, None)
     query = encode_params(start, specs) | {LESSON_KEY: lesson.id}
-    st.switch_page(BY_NAME[lesson.page].script, query_params=query)
+    st.session_state[SWITCH] = (BY_NAME[lesson.page].script, query)
+
+
+def follow_switch():
+    """Go where a callback asked to go (start_lesson): callbacks do not switch pages themselves."""
+    switch = st.session_state.pop(SWITCH, None)
+    if switch is not None:
+        st.switch_page(switch[0], query_params=switch[1])
 
 
 # What the panel shows, and a rerun when it changes
@@ -264,31 +274,28 @@ def question(lesson, quantities, right):
     if lesson.question.kind == "choice":
         st.markdown(f"**{t(f'ls.{lesson.id}.question')}**")
         options = list(range(lesson.question.options))
-        choice = st.radio(
-            t("ex.your_answer"),
-            options,
-            key=f"ls_choice_{lesson.id}",
-            index=None,
-            format_func=labels(f"ls.{lesson.id}.option"),
+        wording = labels(f"ls.{lesson.id}.option")
+        key = f"ls_choice_{lesson.id}"
+        choice = st.radio(t("ex.your_answer"), options, key=key, index=None, format_func=wording)
+        ready = choice is not None
+        check = t("ex.check_answer")
+        st.button(
+            check, key=f"ls_check_{lesson.id}", disabled=not ready, on_click=answer, args=(lesson.id, (key,))
         )
-        if st.button(t("ex.check_answer"), key=f"ls_check_{lesson.id}", disabled=choice is None):
-            answers[lesson.id] = choice
-            st.rerun()
         if lesson.id in answers:
             (st.success if right else st.error)(t("ex.answer_right" if right else "ex.answer_wrong"))
         return
     st.caption(t("ex.predict"))
     count = lesson.question.options
-    columns = st.columns(count)
+    keys = tuple(f"ls_sign_{lesson.id}_{k}" for k in range(count))
     guess = tuple(
-        column.segmented_control(
-            t("ex.sign_of", index=k), [-1, 1], key=f"ls_sign_{lesson.id}_{k}", format_func=SIGNS.get
-        )
-        for k, column in enumerate(columns)
+        column.segmented_control(t("ex.sign_of", index=k), [-1, 1], key=key, format_func=SIGNS.get)
+        for k, (column, key) in enumerate(zip(st.columns(count), keys, strict=True))
     )
-    if st.button(t("ex.reveal"), key=f"ls_reveal_{lesson.id}", disabled=None in guess):
-        answers[lesson.id] = guess
-        st.rerun()
+    reveal = t("ex.reveal")
+    st.button(
+        reveal, key=f"ls_reveal_{lesson.id}", disabled=None in guess, on_click=answer, args=(lesson.id, keys)
+    )
     if lesson.id in answers:
         shown = ", ".join(SIGNS[sign] for sign in path.signs(quantities, count))
         said = ", ".join(SIGNS[sign] for sign in answers[lesson.id])
@@ -296,6 +303,12 @@ def question(lesson, quantities, right):
             st.success(t("ex.predict_right", signs=f"({shown})"))
         else:
             st.error(t("ex.predict_wrong", signs=f"({shown})", guess=f"({said})"))
+
+
+def answer(lesson_id, keys):
+    """Keep the answer held by the widgets `keys`: one option index, or a tuple of signs."""
+    given = tuple(st.session_state.get(key) for key in keys)
+    st.session_state.setdefault(ANSWERS, {})[lesson_id] = given[0] if len(keys) == 1 else given
 
 
 def lesson_help(lesson, tried):
@@ -311,13 +324,12 @@ def lesson_help(lesson, tried):
 def lesson_buttons(page, lesson, finished):
     with st.container(horizontal=True, wrap=True):
         following = path.next_lesson(lesson.id)
-        if following is not None and st.button(
-            t("ex.next"),
-            key="ls_next",
-            type="primary" if finished else "secondary",
-            icon=":material/arrow_forward:",
-        ):
-            start_lesson(following)
+        if following is not None:
+            kind = "primary" if finished else "secondary"
+            icon = ":material/arrow_forward:"
+            st.button(
+                t("ex.next"), key="ls_next", type=kind, icon=icon, on_click=start_lesson, args=(following,)
+            )
         st.page_link(BY_NAME["lessons"].script, label=t("ex.back"), icon=":material/school:")
         st.button(t("ex.leave"), key="ex_leave", on_click=leave_exercise, args=(page,))
 
