@@ -50,6 +50,9 @@ DRAWN = "_exercise_drawn"  # (page, fingerprint) of what the last full run's pan
 REDRAWN = "_exercise_redrawn"  # the fingerprint a fragment's run last reran the page for
 ANSWERS = "_lesson_answers"  # {lesson id: an option index, or a tuple of predicted signs}
 PRESENTING = "_presenting"
+FIRST_VALUES = (
+    "_lesson_first_values"  # {lesson id: the control values it was opened with}: a try changes them
+)
 SWITCH = "_exercise_switch"  # (page script, query) a callback asked to switch to
 MAX_LINK_LENGTH = 2000  # a QR code of version 40 at error correction M holds 2,331 bytes
 SIGNS = {-1: "−", 1: "+", 0: "0", None: "?"}
@@ -153,6 +156,7 @@ def start_lesson(lesson):
     st.session_state.setdefault(READ, {})[lesson.page] = []
     st.session_state.setdefault(OPENED, {})[lesson.page] = lesson_exercise(lesson, specs)
     st.session_state.setdefault(ANSWERS, {}).pop(lesson.id, None)
+    st.session_state.setdefault(FIRST_VALUES, {}).pop(lesson.id, None)
     query = encode_params(start, specs) | {LESSON_KEY: lesson.id}
     st.session_state[SWITCH] = (BY_NAME[lesson.page].script, query)
 
@@ -177,7 +181,8 @@ def status(page, exercise, values):
     answer = st.session_state.get(ANSWERS, {}).get(lesson.id)
     right = path.answer_right(lesson.question, answer, quantities)
     done = path.lesson_done(lesson, verdict, answer, quantities)
-    tried = answer is not None or values != lesson_values(lesson, BY_NAME[page].url_specs())
+    first = st.session_state.setdefault(FIRST_VALUES, {}).setdefault(lesson.id, values)
+    tried = answer is not None or values != first
     return verdict, done, right, tried, quantities
 
 
