@@ -12,7 +12,7 @@ CONTROL_MODES = "_control_modes"  # {control key: "locked" or "hidden"}; set by 
 
 
 def control_mode(key):
-    """"locked", "hidden" or None for the control `key` on the page being drawn."""
+    """ "locked", "hidden" or None for the control `key` on the page being drawn."""
     return st.session_state.get(CONTROL_MODES, {}).get(key)
 
 

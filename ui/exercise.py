@@ -15,6 +15,7 @@ With no exercise open, the panel is "Make an exercise": the link, a QR code for 
 """
 
 import math
+from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 import segno
@@ -50,9 +51,7 @@ DRAWN = "_exercise_drawn"  # (page, fingerprint) of what the last full run's pan
 REDRAWN = "_exercise_redrawn"  # the fingerprint a fragment's run last reran the page for
 ANSWERS = "_lesson_answers"  # {lesson id: an option index, or a tuple of predicted signs}
 PRESENTING = "_presenting"
-FIRST_VALUES = (
-    "_lesson_first_values"  # {lesson id: the control values it was opened with}: a try changes them
-)
+FIRST_VALUES = "_lesson_first_values"  # {lesson id: the control values it was opened with}
 SWITCH = "_exercise_switch"  # (page script, query) a callback asked to switch to
 MAX_LINK_LENGTH = 2000  # a QR code of version 40 at error correction M holds 2,331 bytes
 SIGNS = {-1: "−", 1: "+", 0: "0", None: "?"}
@@ -173,7 +172,7 @@ def follow_switch():
 
 def status(page, exercise, values):
     """(Verdict, lesson done or None, answer right or None, tried) for the live values."""
-    quantities = BY_NAME[page].checkable.quantities(values)
+    quantities = page_quantities(page, tuple(sorted(values.items())))
     verdict = judge(exercise, quantities, values)
     lesson = path.BY_ID.get(exercise.lesson)
     if lesson is None:
@@ -186,14 +185,21 @@ def status(page, exercise, values):
     return verdict, done, right, tried, quantities
 
 
+@lru_cache(maxsize=256)
+def page_quantities(page, values):
+    """The page's checkable quantities for its control values (a sorted tuple of (key, value) pairs):
+    cached, since the panel and publish's redraw check both need them in one run."""
+    return BY_NAME[page].checkable.quantities(dict(values))
+
+
 def fingerprint(page, values):
     """What the panel shows that a change of the controls can change."""
     exercise = st.session_state.get(OPENED, {}).get(page)
     if exercise is not None and exercise.active:
         verdict, done, right, tried, _ = status(page, exercise, values)
         return (tuple(passed for _, passed in verdict.checks), verdict.locks_kept, done, right, tried)
-    if st.session_state.get("ex_make_task") or st.session_state.get("ex_make_lock"):
-        return tuple(sorted(values.items(), key=lambda item: item[0]))  # the maker's link holds the state
+    if st.session_state.get("ex_make"):  # the maker is open: its link holds the state
+        return tuple(sorted(values.items()))
     return None
 
 
@@ -359,7 +365,10 @@ def maker(page, entry, specs, values):
     checkable = entry.checkable
     if checkable is None:
         return
-    with st.expander(t("ex.make"), icon=":material/assignment_add:"):
+    box = st.expander(t("ex.make"), icon=":material/assignment_add:", key="ex_make", on_change="rerun")
+    if not box.open:
+        return  # nothing is computed for a closed maker (a QR code costs tens of milliseconds)
+    with box:
         st.caption(t("ex.make.help"))
         keys = [spec.key for spec in specs]
         name = lambda key: say(checkable.control_label(key))  # noqa: E731
@@ -376,7 +385,7 @@ def maker(page, entry, specs, values):
             max_chars=MAX_TASK_LENGTH,
             placeholder=t("ex.make.task_placeholder"),
         )
-        check = check_maker(checkable, checkable.quantities(values))
+        check = check_maker(checkable, page_quantities(page, tuple(sorted(values.items()))))
         try:
             task = clean_task(task)
         except ValueError as error:
@@ -463,6 +472,7 @@ def share(page, specs, values, exercise):
         st.link_button(t("ex.make.present"), link + "&present=1", icon=":material/cast_for_education:")
 
 
+@lru_cache(maxsize=64)
 def qr_svg(link):
     """The link as a QR code, an SVG document (segno: pure Python)."""
     return segno.make(link, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")

@@ -37,6 +37,13 @@ def texts(app):
     ]
 
 
+def open_maker(app):
+    app.session_state["ex_make"] = True  # what a click on the expander sets
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
 def made_link(app):
     """The link the exercise maker shows."""
     links = [code.value for code in app.code if "://" in code.value]
@@ -52,7 +59,8 @@ def query_of(link):
 def test_every_page_offers_the_exercise_maker_with_a_link_and_a_qr_code(page):
     app = open_page(page)
     assert EN["ex.make"] in [expander.label for expander in app.expander]
-    link = made_link(app)
+    assert not app.get("image")  # nothing is made while the maker is closed
+    link = made_link(open_maker(app))
     assert urlsplit(link).path.rstrip("/") == ("" if BY_NAME[page].default else f"/{page}")
     assert query_of(link)["ex_check"].split(":")[0] in ("near", "between", "below", "above", "logk")
     qr_code = app.get("image")
@@ -60,7 +68,7 @@ def test_every_page_offers_the_exercise_maker_with_a_link_and_a_qr_code(page):
 
 
 def test_an_exercise_made_on_the_playground_opens_from_its_link_with_the_same_locks_hides_and_check():
-    teacher = open_page("playground", pg_t="2")
+    teacher = open_maker(open_page("playground", pg_t="2"))
     teacher.multiselect(key="ex_make_lock").set_value(["pg_z0", "pg_class"]).run()
     teacher.multiselect(key="ex_make_hide").set_value(["pg_k"]).run()
     teacher.text_area(key="ex_make_task").input("Make the loss < 0.1 using only the temperature.").run()
