@@ -79,7 +79,8 @@ def exercise_panel(page):
         key: "hidden" for key in exercise.hidden
     }
     st.session_state[LOCKED_KEYS] = exercise.locked
-    st.session_state[EXTRA_PARAMS] = exercise_params(exercise) | ({"present": "1"} if presenting() else {})
+    presenter = {"present": "1"} if presenting() else {}
+    st.session_state[EXTRA_PARAMS] = (page, exercise_params(exercise) | presenter)
     refused = st.session_state[READ][page]
     if refused:
         st.warning(t("ex.notice_bad", items=", ".join(refused)), icon=":material/link_off:")

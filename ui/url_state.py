@@ -18,7 +18,7 @@ from topics.shared.url_params import encode_params, read_params
 from ui.language import language_param, t
 
 KEPT = "_kept_control_values"  # {control key: value}; not a widget key, so a page switch keeps it
-EXTRA_PARAMS = "_extra_url_params"  # {name: text} publish adds to the URL: an open exercise (ui.exercise)
+EXTRA_PARAMS = "_extra_url_params"  # (page, {name: text}) publish adds to that page's URL (ui.exercise)
 LOCKED_KEYS = "_locked_control_keys"  # controls an open exercise locks: set_values leaves them alone
 PAGE_DRAWN = "_page_drawn"  # the page this run draws (restore's `page`), for refused_notice
 
@@ -59,7 +59,9 @@ def publish(specs):
     st.session_state[KEPT] = st.session_state.get(KEPT, {}) | values | language
     wanted = encode_params(values, specs)
     wanted.update(encode_params(language, [lang]))
-    wanted.update(st.session_state.get(EXTRA_PARAMS, {}))
+    extra_page, extra = st.session_state.get(EXTRA_PARAMS, (None, {}))
+    if extra_page == st.session_state.get(PAGE_DRAWN):
+        wanted.update(extra)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     from ui.exercise import redraw_if_changed  # here, not at the top: ui.exercise imports this module

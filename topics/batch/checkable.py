@@ -7,6 +7,7 @@ import numpy as np
 
 from topics.batch.numbers import evaluate
 from topics.batch.state import state_from_values
+from topics.shared.exercises import labelled_control
 from topics.shared.inputs import InputError
 
 QUANTITY_NAMES = ("loss", "counted_rows", "route_spread", "accuracy", "classes")
@@ -37,7 +38,7 @@ def quantities(values):
 
 
 def control_label(key):
-    return CONTROL_LABELS.get(key, ("ex.control", {"key": key}))
+    return labelled_control(CONTROL_LABELS, key)
 
 
 CONTROL_LABELS = {

@@ -7,6 +7,7 @@ import numpy as np
 
 from topics.binary.numbers import bce_curves, evaluate, label_grid, mistake
 from topics.binary.state import state_from_values
+from topics.shared.exercises import labelled_control
 
 QUANTITY_NAMES = (
     "bce", "bce_probs", "keras", "p", "z", "y", "floor", "kl", "grad_z", "grad_p",
@@ -46,7 +47,7 @@ def bce_above_lowest(p, y):
 
 
 def control_label(key):
-    return CONTROL_LABELS.get(key, ("ex.control", {"key": key}))
+    return labelled_control(CONTROL_LABELS, key)
 
 
 CONTROL_LABELS = {

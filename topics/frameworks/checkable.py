@@ -6,6 +6,7 @@ import numpy as np
 
 from topics.frameworks.apis import api_rows, reference_value
 from topics.frameworks.state import state_from_values
+from topics.shared.exercises import labelled_control
 
 QUANTITY_NAMES = ("loss", "api_spread", "accuracy", "classes")
 
@@ -24,7 +25,7 @@ def quantities(values):
 
 
 def control_label(key):
-    return CONTROL_LABELS.get(key, ("ex.control", {"key": key}))
+    return labelled_control(CONTROL_LABELS, key)
 
 
 CONTROL_LABELS = {

@@ -3,7 +3,7 @@ gradient entries of the three logits (0, z1, z2), the true class's, computed thr
 of each control, for the exercise maker."""
 
 from topics.gradient.state import NUM_CLASSES, state_from_values
-from topics.shared.exercises import sample_quantities, sample_quantity_names
+from topics.shared.exercises import labelled_control, sample_quantities, sample_quantity_names
 from topics.shared.sample import evaluate
 
 QUANTITY_NAMES = sample_quantity_names(NUM_CLASSES)
@@ -18,7 +18,7 @@ def quantities(values):
 def control_label(key):
     if key in ("gr_z1", "gr_z2"):
         return "gr.logit", {"index": int(key[-1])}
-    return CONTROL_LABELS.get(key, ("ex.control", {"key": key}))
+    return labelled_control(CONTROL_LABELS, key)
 
 
 CONTROL_LABELS = {

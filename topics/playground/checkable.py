@@ -3,7 +3,7 @@ gradient entry, the true class's probability and gradient entry, K, computed thr
 control values; and the label of each control, for the exercise maker."""
 
 from topics.playground.state import MAX_CLASSES, state_from_values
-from topics.shared.exercises import sample_quantities, sample_quantity_names
+from topics.shared.exercises import labelled_control, sample_quantities, sample_quantity_names
 from topics.shared.sample import evaluate
 
 QUANTITY_NAMES = sample_quantity_names(MAX_CLASSES)
@@ -21,7 +21,7 @@ def control_label(key):
     for prefix, label in (("pg_z", "pg.logit"), ("pg_y", "pg.soft_weight")):
         if key.startswith(prefix) and key[len(prefix) :].isdigit():
             return label, {"index": int(key[len(prefix) :])}
-    return CONTROL_LABELS.get(key, ("ex.control", {"key": key}))
+    return labelled_control(CONTROL_LABELS, key)
 
 
 CONTROL_LABELS = {

@@ -20,7 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from topics.shared.url_params import BoolParam, ChoiceParam, read_params
+from topics.shared.url_params import BoolParam, ChoiceParam, _bounded_text, read_params
 
 MAX_TASK_LENGTH = 400  # characters of task text
 MAX_CHECKS = 4
@@ -94,7 +94,7 @@ class ChecksParam:
     default: tuple = ()
 
     def parse(self, raw):
-        text = _bounded(raw, MAX_CHECK_TEXT)
+        text = _bounded_text(raw, MAX_CHECK_TEXT)
         parts = [part for part in text.split(";") if part.strip()]
         if not parts or len(parts) > MAX_CHECKS:
             raise ValueError(f"1 to {MAX_CHECKS} checks")
@@ -113,7 +113,7 @@ class KeyListParam:
     default: tuple = ()
 
     def parse(self, raw):
-        keys = [key.strip() for key in _bounded(raw, MAX_KEY_LIST_TEXT).split(",") if key.strip()]
+        keys = [key.strip() for key in _bounded_text(raw, MAX_KEY_LIST_TEXT).split(",") if key.strip()]
         if len(keys) > MAX_KEYS:
             raise ValueError("too many controls")
         unknown = [key for key in keys if key not in self.allowed]
@@ -133,7 +133,7 @@ class TaskParam:
     default: str = ""
 
     def parse(self, raw):
-        return clean_task(_bounded(raw, MAX_TASK_LENGTH * 4))
+        return clean_task(_bounded_text(raw, MAX_TASK_LENGTH * 4))
 
     def encode(self, value):
         return value
@@ -242,14 +242,6 @@ def judge(exercise, quantities, values):
     return Verdict(tuple((check, check.passes(quantities)) for check in exercise.checks), kept)
 
 
-def _bounded(raw, limit):
-    text = raw[-1] if isinstance(raw, list | tuple) and raw else raw
-    text = str(text)
-    if len(text) > limit:
-        raise ValueError("value too long")
-    return text
-
-
 def _finite_number(text):
     try:
         value = float(text.strip())
@@ -275,6 +267,12 @@ def quantity_label(name):
     g2, ..."""
     base, index = indexed_name(name)
     return (f"ex.q.{name}", {}) if index is None else (f"ex.q.{base}_k", {"index": index})
+
+
+def labelled_control(labels, key):
+    """(i18n key, fields) of a control's label from a page's {control key: label} table; the key itself
+    for a control the table does not name."""
+    return labels.get(key, ("ex.control", {"key": key}))
 
 
 def sample_quantities(readout, num_classes, true_class=None):
