@@ -15,6 +15,7 @@ With no exercise open, the panel is "Make an exercise": the link, a QR code for 
 """
 
 import math
+from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -72,15 +73,7 @@ def exercise_panel(page):
     entry = BY_NAME[page]
     specs = entry.url_specs()
     exercise = open_exercise(page, specs)
-    for key, value in exercise.locked_values:
-        if st.session_state.get(key) != value:
-            st.session_state[key] = value  # before any widget of this run is drawn
-    st.session_state[CONTROL_MODES] = {key: "locked" for key in exercise.locked} | {
-        key: "hidden" for key in exercise.hidden
-    }
-    st.session_state[LOCKED_KEYS] = exercise.locked
-    presenter = {"present": "1"} if presenting() else {}
-    st.session_state[EXTRA_PARAMS] = (page, exercise_params(exercise) | presenter)
+    hold(page, exercise)
     refused = st.session_state[READ][page]
     if refused:
         st.warning(t("ex.notice_bad", items=", ".join(refused)), icon=":material/link_off:")
@@ -92,6 +85,19 @@ def exercise_panel(page):
     if presenting():
         st.button(t("ex.present.exit"), key="ex_present_exit", on_click=leave_presenter_mode)
     st.session_state[DRAWN] = (page, fingerprint(page, values))
+
+
+def hold(page, exercise):
+    """Put the locked controls back to their values (before any widget of this run is drawn), tell
+    ui.controls and set_values which controls are locked or hidden, and keep the exercise in the URL."""
+    for key, value in exercise.locked_values:
+        if st.session_state.get(key) != value:
+            st.session_state[key] = value
+    modes = {key: "hidden" for key in exercise.hidden} | {key: "locked" for key in exercise.locked}
+    st.session_state[CONTROL_MODES] = modes
+    st.session_state[LOCKED_KEYS] = exercise.locked
+    presenter = {"present": "1"} if presenting() else {}
+    st.session_state[EXTRA_PARAMS] = (page, exercise_params(exercise) | presenter)
 
 
 def open_exercise(page, specs):
@@ -121,10 +127,8 @@ def exercise_from_link(page, specs, query):
     exercise, refused = read_exercise(query, [spec.key for spec in specs], checkable.QUANTITY_NAMES)
     if exercise is None:
         return None, refused
-    locked = {key: st.session_state[key] for key in exercise.locked}
-    return Exercise(
-        exercise.task, exercise.checks, exercise.locked, exercise.hidden, tuple(locked.items())
-    ), []
+    locked_values = tuple((key, st.session_state[key]) for key in exercise.locked)
+    return replace(exercise, locked_values=locked_values), []
 
 
 def lesson_exercise(lesson, specs):
