@@ -26,7 +26,8 @@ def drag_logits(key, data, on_release):
     browser sent (untrusted: validate it). Bars whose control (data["controls"]) an exercise locks do not
     move (ui.controls.control_mode)."""
     locked = [index for index, control in enumerate(data.get("controls", ())) if control_mode(control)]
-    data = {**data, "locked": locked}
+    if locked:  # only then: the data stays what the topic gave (the page tests compare them)
+        data = {**data, "locked": locked}
 
     def released():
         on_release(st.session_state[key].get("logits"))
