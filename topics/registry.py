@@ -50,14 +50,6 @@ PAGES = (
         checkable=playground_checkable,
     ),
     Page(
-        "lessons",
-        "pages/lessons.py",
-        "page.lessons",
-        ":material/school:",
-        lessons.state.url_specs,
-        lessons.figures.page_figures,
-    ),
-    Page(
         "batch",
         "pages/batch.py",
         "page.batch",
@@ -95,6 +87,14 @@ PAGES = (
         frameworks.figures.page_figures,
         frameworks.state.inconsistent_values,
         checkable=frameworks_checkable,
+    ),
+    Page(
+        "lessons",
+        "pages/lessons.py",
+        "page.lessons",
+        ":material/school:",
+        lessons.state.url_specs,
+        lessons.figures.page_figures,
     ),
 )
 BY_NAME = {page.name: page for page in PAGES}
