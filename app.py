@@ -10,6 +10,7 @@ import streamlit as st
 from topics.registry import PAGES
 from ui.accessibility import accessibility_fixes
 from ui.errors import friendly_errors
+from ui.exercise import presenter_mode
 from ui.history import one_history_entry_per_page
 from ui.language import language_switch, t
 from ui.theme import theme_switch, watch_theme
@@ -17,6 +18,7 @@ from ui.url_state import app_params, restore
 
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="assets/icon.png", layout="wide")
 restore("app", app_params())
+presenter_mode()  # ?present=1: larger type, no sidebar, for a projector
 
 with st.sidebar:
     st.title(t("app.title"))

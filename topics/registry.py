@@ -3,13 +3,20 @@ figure exporter (tools), the load test (bench/load) and the page tests read.
 
 Each page names its script in pages/, its title (an i18n key) and icon, and what its topic package gives:
 its URL parameters (state.url_specs), its figures (figures.page_figures) and its cross-check of values
-that do not fit together (state.inconsistent_values). A page is served at /<name>, the default page at /.
+that do not fit together (state.inconsistent_values), and what an exercise on it can check (checkable:
+QUANTITY_NAMES, quantities(values), control_label(key); topics.shared.exercises). A page is served at
+/<name>, the default page at /.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from topics import batch, binary, frameworks, gradient, playground, training
+from topics import batch, binary, frameworks, gradient, lessons, playground, training
+from topics.batch import checkable as batch_checkable
+from topics.binary import checkable as binary_checkable
+from topics.frameworks import checkable as frameworks_checkable
+from topics.gradient import checkable as gradient_checkable
+from topics.playground import checkable as playground_checkable
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class Page:
     page_figures: Callable  # (values, lang, theme) -> {name: PageFigure}
     inconsistent_values: Callable | None = None  # values -> keys whose values do not fit together
     default: bool = False  # the page at /
+    checkable: object = None  # the topic's checkable module: what an exercise on the page can check
 
     @property
     def url_path(self):
@@ -39,6 +47,7 @@ PAGES = (
         playground.figures.page_figures,
         playground.state.inconsistent_values,
         default=True,
+        checkable=playground_checkable,
     ),
     Page(
         "batch",
@@ -48,6 +57,7 @@ PAGES = (
         batch.state.url_specs,
         batch.figures.page_figures,
         batch.state.inconsistent_values,
+        checkable=batch_checkable,
     ),
     Page(
         "binary",
@@ -57,6 +67,7 @@ PAGES = (
         binary.state.url_specs,
         binary.figures.page_figures,
         binary.state.inconsistent_values,
+        checkable=binary_checkable,
     ),
     Page(
         "gradient",
@@ -65,6 +76,7 @@ PAGES = (
         ":material/trending_down:",
         gradient.state.url_specs,
         gradient.figures.page_figures,
+        checkable=gradient_checkable,
     ),
     Page(
         "frameworks",
@@ -74,6 +86,7 @@ PAGES = (
         frameworks.state.url_specs,
         frameworks.figures.page_figures,
         frameworks.state.inconsistent_values,
+        checkable=frameworks_checkable,
     ),
     Page(
         "training",
@@ -83,6 +96,14 @@ PAGES = (
         training.state.url_specs,
         training.figures.page_figures,
         training.state.inconsistent_values,
+    ),
+    Page(
+        "lessons",
+        "pages/lessons.py",
+        "page.lessons",
+        ":material/school:",
+        lessons.state.url_specs,
+        lessons.figures.page_figures,
     ),
 )
 BY_NAME = {page.name: page for page in PAGES}

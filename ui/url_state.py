@@ -19,12 +19,16 @@ from ui.language import language_param, t
 from ui.theme import theme_param
 
 KEPT = "_kept_control_values"  # {control key: value}; not a widget key, so a page switch keeps it
+EXTRA_PARAMS = "_extra_url_params"  # (page, {name: text}) publish adds to that page's URL (ui.exercise)
+LOCKED_KEYS = "_locked_control_keys"  # controls an open exercise locks: set_values leaves them alone
+PAGE_DRAWN = "_page_drawn"  # the page this run draws (restore's `page`), for refused_notice
 
 
 def restore(page, specs, extra_check=None):
     """URL -> session state once per session and page; returns the keys refused from the URL.
 
     `extra_check(values)` may name keys whose values do not fit together; they are reset too."""
+    st.session_state[PAGE_DRAWN] = page
     restored_flag = f"_restored_{page}"
     if restored_flag not in st.session_state:
         valid, refused = read_params(st.query_params.to_dict(), specs)
@@ -61,17 +65,29 @@ def publish(specs):
     st.session_state[KEPT] = st.session_state.get(KEPT, {}) | values | shared
     wanted = encode_params(values, specs)
     wanted.update(encode_params(shared, shared_specs))
+    extra_page, extra = st.session_state.get(EXTRA_PARAMS, (None, {}))
+    if extra_page == st.session_state.get(PAGE_DRAWN):
+        wanted.update(extra)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+    from ui.exercise import redraw_if_changed  # here, not at the top: ui.exercise imports this module
+
+    redraw_if_changed(values)
 
 
 def set_values(values):
-    """Set control values from a callback (widgets cannot be changed after they are drawn in a run)."""
-    st.session_state.update(values)
+    """Set control values from a callback (widgets cannot be changed after they are drawn in a run).
+    Controls an open exercise locks keep their values (a paste, a random draw or a drag changes the rest)."""
+    locked = st.session_state.get(LOCKED_KEYS, ())
+    st.session_state.update({key: value for key, value in values.items() if key not in locked})
 
 
 def refused_notice(refused, key):
-    """A short warning naming the link settings that were refused and reset to their defaults."""
+    """A short warning naming the link settings that were refused and reset to their defaults; then
+    what else the link opened: the exercise or lesson panel, or the exercise maker (ui.exercise)."""
     if refused:
         with st.container(key=key):
             st.warning(t("app.notice_bad_url", items=", ".join(refused)), icon=":material/link_off:")
+    from ui.exercise import exercise_panel  # here, not at the top: ui.exercise imports this module
+
+    exercise_panel(st.session_state[PAGE_DRAWN])

@@ -189,6 +189,7 @@ def drag_data(state, lang="en"):
     num_classes = state.num_classes
     return {
         "logits": [float(z) for z in state.logits],
+        "controls": [f"pg_z{k}" for k in range(num_classes)],  # each bar's control (an exercise may lock it)
         "target": [float(y) for y in target_distribution(state)],
         "temperature": float(state.temperature),
         "range": list(LOGIT_RANGE),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.controls import control_mode
+
 _FOLDER = Path(__file__).parent
 _COMPONENT = st.components.v2.component(
     "cee_drag_logits",
@@ -21,7 +23,11 @@ _COMPONENT = st.components.v2.component(
 
 def drag_logits(key, data, on_release):
     """Draw the bars for `data` (topics.playground.figures.drag_data); `on_release(logits)` gets the list the
-    browser sent (untrusted: validate it)."""
+    browser sent (untrusted: validate it). Bars whose control (data["controls"]) an exercise locks do not
+    move (ui.controls.control_mode)."""
+    locked = [index for index, control in enumerate(data.get("controls", ())) if control_mode(control)]
+    if locked:  # only then: the data stays what the topic gave (the page tests compare them)
+        data = {**data, "locked": locked}
 
     def released():
         on_release(st.session_state[key].get("logits"))

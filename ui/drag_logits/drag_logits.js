@@ -77,6 +77,10 @@ class DragLogits {
     this.data = data;
     if (rebuild) this.build();
     if (!this.dragging) this.logits = data.logits.slice();
+    this.columns.forEach((column, index) => {
+      column.track.classList.toggle("dl-locked", this.isLocked(index));
+      column.track.setAttribute("aria-disabled", String(this.isLocked(index)));
+    });
     this.draw();
   }
 
@@ -174,6 +178,7 @@ class DragLogits {
   listen(track, index) {
     track.addEventListener("pointerdown", (event) => {
       if (event.pointerType === "mouse" && event.button !== 0) return;
+      if (this.isLocked(index)) return;
       event.preventDefault();
       try {
         track.setPointerCapture(event.pointerId);
@@ -211,7 +216,13 @@ class DragLogits {
     this.requestDraw();
   }
 
+  /** A bar an exercise locks (data.locked holds its index) shows its value and does not move. */
+  isLocked(index) {
+    return Array.isArray(this.data.locked) && this.data.locked.includes(index);
+  }
+
   onKey(index, event) {
+    if (this.isLocked(index)) return;
     const [low, high] = this.data.range;
     let value = this.logits[index];
     if (event.key in KEY_STEPS) value += KEY_STEPS[event.key] * this.data.step;

@@ -1,0 +1,512 @@
+"""Exercises and lessons on a page, and presenter mode: one call per page, `exercise_panel(page)`, right
+after the page's restore() and before its controls are drawn.
+
+An exercise is opened once per session and page, from the link (ex_task, ex_check, ex_lock, ex_hide:
+topics.shared.exercises) or from a lesson (?lesson=<id>, topics.lessons). While it is open:
+- its locked controls hold their values: set again at the top of each run, left alone by set_values
+  (ui.url_state), drawn disabled by ui.controls, greyed out and not clickable (CSS) where a page draws a
+  widget itself; its hidden controls are not drawn (ui.controls) or hidden (CSS);
+- the panel shows the task, each check passing or not, and "done" when the checks pass on the page's
+  live quantities (the page's checkable module, through core);
+- its parameters stay in the URL (ui.url_state.publish adds them), so a reload keeps it.
+A fragment's run (a slider inside st.fragment) does not redraw the panel: publish calls
+redraw_if_changed, which reruns the whole page when what the panel shows has changed.
+With no exercise open, the panel is "Make an exercise": the link, a QR code for a projector.
+"""
+
+import math
+from dataclasses import replace
+from functools import lru_cache
+from urllib.parse import quote, urlencode, urlsplit
+
+import segno
+import streamlit as st
+
+from topics.lessons import lessons as path
+from topics.registry import BY_NAME
+from topics.shared.exercises import (
+    ARITY,
+    KINDS,
+    LESSON_KEY,
+    MAX_TASK_LENGTH,
+    Check,
+    Exercise,
+    clean_task,
+    exercise_params,
+    judge,
+    lesson_param,
+    presenter_param,
+    quantity_label,
+    read_exercise,
+)
+from topics.shared.formatting import fmt
+from topics.shared.url_params import encode_params, read_params
+from ui import progress
+from ui.controls import CONTROL_MODES
+from ui.language import labels, language_param, t
+from ui.url_state import EXTRA_PARAMS, KEPT, LOCKED_KEYS, current_values
+
+OPENED = "_exercise_open"  # {page: Exercise}
+READ = "_exercise_read"  # {page: refused parameter names}: the page's link was read for an exercise
+DRAWN = "_exercise_drawn"  # (page, fingerprint) of what the last full run's panel showed
+REDRAWN = "_exercise_redrawn"  # the fingerprint a fragment's run last reran the page for
+ANSWERS = "_lesson_answers"  # {lesson id: an option index, or a tuple of predicted signs}
+PRESENTING = "_presenting"
+FIRST_VALUES = "_lesson_first_values"  # {lesson id: the control values it was opened with}
+SWITCH = "_exercise_switch"  # (page script, query) a callback asked to switch to
+MAX_LINK_LENGTH = 2000  # a QR code of version 40 at error correction M holds 2,331 bytes
+SIGNS = {-1: "−", 1: "+", 0: "0", None: "?"}
+
+
+def say(label):
+    """The words of a (string key, fields) pair, in the current language."""
+    key, fields = label
+    return t(key, **fields)
+
+
+# Opening and keeping an exercise
+
+
+def exercise_panel(page):
+    """The exercise or lesson open on `page` (a name in topics.registry), or the exercise maker."""
+    follow_switch()
+    entry = BY_NAME[page]
+    specs = entry.url_specs()
+    exercise = open_exercise(page, specs)
+    hold(page, exercise)
+    refused = st.session_state[READ][page]
+    if refused:
+        st.warning(t("ex.notice_bad", items=", ".join(refused)), icon=":material/link_off:")
+    values = current_values(specs)
+    if exercise.active:
+        task_panel(page, entry, exercise, values)
+    elif not presenting():
+        maker(page, entry, specs, values)
+    if presenting():
+        st.button(t("ex.present.exit"), key="ex_present_exit", on_click=leave_presenter_mode)
+    st.session_state[DRAWN] = (page, fingerprint(page, values))
+
+
+def hold(page, exercise):
+    """Put the locked controls back to their values (before any widget of this run is drawn), tell
+    ui.controls and set_values which controls are locked or hidden, and keep the exercise in the URL."""
+    for key, value in exercise.locked_values:
+        if st.session_state.get(key) != value:
+            st.session_state[key] = value
+    modes = {key: "hidden" for key in exercise.hidden} | {key: "locked" for key in exercise.locked}
+    st.session_state[CONTROL_MODES] = modes
+    st.session_state[LOCKED_KEYS] = exercise.locked
+    presenter = {"present": "1"} if presenting() else {}
+    st.session_state[EXTRA_PARAMS] = (page, exercise_params(exercise) | presenter)
+
+
+def open_exercise(page, specs):
+    """The page's open exercise; the first time in a session, the one its link carries (if any)."""
+    opened = st.session_state.setdefault(OPENED, {})
+    read = st.session_state.setdefault(READ, {})
+    if page not in read:
+        exercise, refused = exercise_from_link(page, specs, st.query_params.to_dict())
+        read[page] = refused
+        if exercise is not None:
+            opened[page] = exercise
+    return opened.get(page, Exercise())
+
+
+def exercise_from_link(page, specs, query):
+    """(Exercise or None, refused parameter names): a lesson (?lesson=<id> of a lesson on this page)
+    or an exercise carried by ex_* parameters, with its locked controls at their current values."""
+    if LESSON_KEY in query:
+        valid, refused = read_params(query, [lesson_param(path.BY_ID)])
+        lesson = path.BY_ID.get(valid.get(LESSON_KEY))
+        if refused or lesson is None or lesson.page != page:
+            return None, [LESSON_KEY]
+        return lesson_exercise(lesson, specs), []
+    checkable = BY_NAME[page].checkable
+    if checkable is None:
+        return None, []
+    exercise, refused = read_exercise(query, [spec.key for spec in specs], checkable.QUANTITY_NAMES)
+    if exercise is None:
+        return None, refused
+    locked_values = tuple((key, st.session_state[key]) for key in exercise.locked)
+    return replace(exercise, locked_values=locked_values), []
+
+
+def lesson_exercise(lesson, specs):
+    """The lesson as an exercise whose locked controls hold the lesson's starting values."""
+    start = lesson_values(lesson, specs)
+    return lesson.exercise({key: start[key] for key in lesson.locked})
+
+
+def lesson_values(lesson, specs):
+    return {spec.key: spec.default for spec in specs} | lesson.values
+
+
+def leave_exercise(page):
+    st.session_state[OPENED].pop(page, None)
+    st.session_state[CONTROL_MODES] = {}
+    st.session_state[LOCKED_KEYS] = ()
+
+
+def start_lesson(lesson):
+    """A button's callback: open `lesson` on its page in its starting state (a fresh start, whatever the
+    page held) once the run reaches follow_switch."""
+    specs = BY_NAME[lesson.page].url_specs()
+    start = lesson_values(lesson, specs)
+    kept = st.session_state.get(KEPT, {})
+    for spec in specs:
+        st.session_state[spec.key] = start[spec.key]
+        kept[spec.key] = start[spec.key]
+    st.session_state[KEPT] = kept
+    st.session_state.setdefault(READ, {})[lesson.page] = []
+    st.session_state.setdefault(OPENED, {})[lesson.page] = lesson_exercise(lesson, specs)
+    st.session_state.setdefault(ANSWERS, {}).pop(lesson.id, None)
+    st.session_state.setdefault(FIRST_VALUES, {}).pop(lesson.id, None)
+    query = encode_params(start, specs) | {LESSON_KEY: lesson.id}
+    st.session_state[SWITCH] = (BY_NAME[lesson.page].script, query)
+
+
+def follow_switch():
+    """Go where a callback asked to go (start_lesson): callbacks do not switch pages themselves."""
+    switch = st.session_state.pop(SWITCH, None)
+    if switch is not None:
+        st.switch_page(switch[0], query_params=switch[1])
+
+
+# What the panel shows, and a rerun when it changes
+
+
+def status(page, exercise, values):
+    """(Verdict, lesson done or None, answer right or None, tried) for the live values."""
+    quantities = page_quantities(page, tuple(sorted(values.items())))
+    verdict = judge(exercise, quantities, values)
+    lesson = path.BY_ID.get(exercise.lesson)
+    if lesson is None:
+        return verdict, None, None, True, quantities
+    answer = st.session_state.get(ANSWERS, {}).get(lesson.id)
+    right = path.answer_right(lesson.question, answer, quantities)
+    done = path.lesson_done(lesson, verdict, answer, quantities)
+    first = st.session_state.setdefault(FIRST_VALUES, {}).setdefault(lesson.id, values)
+    tried = answer is not None or values != first
+    return verdict, done, right, tried, quantities
+
+
+@lru_cache(maxsize=256)
+def page_quantities(page, values):
+    """The page's checkable quantities for its control values (a sorted tuple of (key, value) pairs):
+    cached, since the panel and publish's redraw check both need them in one run."""
+    return BY_NAME[page].checkable.quantities(dict(values))
+
+
+def fingerprint(page, values):
+    """What the panel shows that a change of the controls can change."""
+    exercise = st.session_state.get(OPENED, {}).get(page)
+    if exercise is not None and exercise.active:
+        verdict, done, right, tried, _ = status(page, exercise, values)
+        return (tuple(passed for _, passed in verdict.checks), verdict.locks_kept, done, right, tried)
+    if st.session_state.get("ex_make"):  # the maker is open: its link holds the state
+        return tuple(sorted(values.items()))
+    return None
+
+
+def redraw_if_changed(values):
+    """Called by publish at the end of every run, a fragment's included: rerun the whole page when the
+    panel drawn by the last full run no longer shows what these values give."""
+    drawn = st.session_state.get(DRAWN)
+    if not values or drawn is None or not set(values) <= {spec.key for spec in BY_NAME[drawn[0]].url_specs()}:
+        return
+    now = fingerprint(drawn[0], values)
+    if now != drawn[1] and st.session_state.get(REDRAWN) != now:
+        st.session_state[REDRAWN] = now  # at most one rerun for one change
+        st.rerun()
+
+
+# The panel
+
+
+def task_panel(page, entry, exercise, values):
+    verdict, done, right, tried, quantities = status(page, exercise, values)
+    lesson = path.BY_ID.get(exercise.lesson)
+    hide_elements(exercise, lesson, right)
+    with st.container(border=True, key="ex_panel"):
+        if lesson is not None:
+            lesson_words(lesson)
+        else:
+            st.markdown(f"**{t('ex.task_heading')}**")
+            if exercise.task:
+                st.text(exercise.task)  # never Markdown or HTML: the text came from a link
+        if exercise.checks:
+            st.caption(t("ex.checks"))
+            for check, passed in verdict.checks:
+                icon = ":material/check_circle:" if passed else ":material/radio_button_unchecked:"
+                st.markdown(f"{icon} {check_words(check, quantities)}")
+        if exercise.locked:
+            locked = ", ".join(say(entry.checkable.control_label(key)) for key in exercise.locked)
+            st.caption(t("ex.locked_note", items=locked))
+        if not verdict.locks_kept:
+            st.warning(t("ex.locks_broken", items=", ".join(exercise.locked)))
+        if lesson is not None and lesson.question is not None:
+            question(lesson, quantities, right)
+        finished = done if lesson is not None else verdict.done
+        with st.container(key="ex_status"):
+            if finished:
+                st.success(t("ex.done"), icon=":material/task_alt:")
+            elif exercise.checks or lesson is not None:
+                st.info(t("ex.not_yet"), icon=":material/pending:")
+        if lesson is not None:
+            if finished:
+                progress.mark_done(lesson.id)
+            lesson_help(lesson, tried)
+            lesson_buttons(page, lesson, finished)
+            progress.sync(path.BY_ID)
+        else:
+            st.button(t("ex.leave"), key="ex_leave", on_click=leave_exercise, args=(page,))
+
+
+def lesson_words(lesson):
+    number, total = path.position(lesson.id), len(path.LESSONS)
+    title = t(f"ls.{lesson.id}.title")
+    st.markdown(f"**{t('ex.lesson_heading', number=number, total=total, title=title)}**")
+    st.markdown(t(f"ls.{lesson.id}.goal"))
+    st.markdown(f"**{t('ex.try')}** · {t(f'ls.{lesson.id}.try')}")
+
+
+def check_words(check, quantities):
+    name = say(quantity_label(check.quantity))
+    numbers = [f"{number:g}" for number in check.numbers]
+    if check.kind == "near":
+        return t("ex.check.near", quantity=name, value=numbers[0], tolerance=numbers[1])
+    if check.kind == "between":
+        return t("ex.check.between", quantity=name, low=numbers[0], high=numbers[1])
+    if check.kind == "logk":
+        classes = int(quantities.get("classes", 0))
+        log_k = fmt(math.log(classes)) if classes > 0 else "?"
+        return t("ex.check.logk", quantity=name, tolerance=numbers[0], classes=classes, log_k=log_k)
+    return t(f"ex.check.{check.kind}", quantity=name, value=numbers[0])
+
+
+def question(lesson, quantities, right):
+    """A choice between sentences, or a prediction of the gradient's signs; the answer is kept."""
+    answers = st.session_state.setdefault(ANSWERS, {})
+    if lesson.question.kind == "choice":
+        st.markdown(f"**{t(f'ls.{lesson.id}.question')}**")
+        options = list(range(lesson.question.options))
+        wording = labels(f"ls.{lesson.id}.option")
+        key = f"ls_choice_{lesson.id}"
+        choice = st.radio(t("ex.your_answer"), options, key=key, index=None, format_func=wording)
+        ready = choice is not None
+        check = t("ex.check_answer")
+        st.button(
+            check, key=f"ls_check_{lesson.id}", disabled=not ready, on_click=answer, args=(lesson.id, (key,))
+        )
+        if lesson.id in answers:
+            (st.success if right else st.error)(t("ex.answer_right" if right else "ex.answer_wrong"))
+        return
+    st.caption(t("ex.predict"))
+    count = lesson.question.options
+    keys = tuple(f"ls_sign_{lesson.id}_{k}" for k in range(count))
+    guess = tuple(
+        column.segmented_control(t("ex.sign_of", index=k), [-1, 1], key=key, format_func=SIGNS.get)
+        for k, (column, key) in enumerate(zip(st.columns(count), keys, strict=True))
+    )
+    reveal = t("ex.reveal")
+    st.button(
+        reveal, key=f"ls_reveal_{lesson.id}", disabled=None in guess, on_click=answer, args=(lesson.id, keys)
+    )
+    if lesson.id in answers:
+        shown = ", ".join(SIGNS[sign] for sign in path.signs(quantities, count))
+        said = ", ".join(SIGNS[sign] for sign in answers[lesson.id])
+        if right:
+            st.success(t("ex.predict_right", signs=f"({shown})"))
+        else:
+            st.error(t("ex.predict_wrong", signs=f"({shown})", guess=f"({said})"))
+
+
+def answer(lesson_id, keys):
+    """Keep the answer held by the widgets `keys`: one option index, or a tuple of signs."""
+    given = tuple(st.session_state.get(key) for key in keys)
+    st.session_state.setdefault(ANSWERS, {})[lesson_id] = given[0] if len(keys) == 1 else given
+
+
+def lesson_help(lesson, tried):
+    with st.expander(t("ex.hint"), icon=":material/lightbulb:"):
+        st.markdown(t(f"ls.{lesson.id}.hint"))
+    if tried:
+        with st.expander(t("ex.answer"), icon=":material/key:"):
+            st.markdown(t(f"ls.{lesson.id}.answer"))
+    else:
+        st.caption(t("ex.answer_after_try"))
+
+
+def lesson_buttons(page, lesson, finished):
+    with st.container(horizontal=True, wrap=True):
+        following = path.next_lesson(lesson.id)
+        if following is not None:
+            kind = "primary" if finished else "secondary"
+            icon = ":material/arrow_forward:"
+            st.button(
+                t("ex.next"), key="ls_next", type=kind, icon=icon, on_click=start_lesson, args=(following,)
+            )
+        st.page_link(BY_NAME["lessons"].script, label=t("ex.back"), icon=":material/school:")
+        st.button(t("ex.leave"), key="ex_leave", on_click=leave_exercise, args=(page,))
+
+
+def hide_elements(exercise, lesson, right):
+    """CSS that hides the hidden controls (and a lesson's elements until its question is answered) and
+    greys out the locked ones that a page draws itself (ui.controls disables its own)."""
+    hidden = list(exercise.hidden)
+    if lesson is not None and right is not True and st.session_state.get(ANSWERS, {}).get(lesson.id) is None:
+        hidden += lesson.hidden_until_answered
+    rules = [f".st-key-{key} {{ display: none !important; }}" for key in hidden]
+    rules += [f".st-key-{key} {{ pointer-events: none; opacity: 0.6; }}" for key in exercise.locked]
+    if rules:
+        st.html("<style>" + "\n".join(rules) + "</style>")
+
+
+# The maker
+
+
+def maker(page, entry, specs, values):
+    """ "Make an exercise": locked and hidden controls, a task, one check; the link and its QR code."""
+    checkable = entry.checkable
+    if checkable is None:
+        return
+    box = st.expander(t("ex.make"), icon=":material/assignment_add:", key="ex_make", on_change="rerun")
+    if not box.open:
+        return  # nothing is computed for a closed maker (a QR code costs tens of milliseconds)
+    with box:
+        st.caption(t("ex.make.help"))
+        keys = [spec.key for spec in specs]
+        name = lambda key: say(checkable.control_label(key))  # noqa: E731
+        locked = st.multiselect(t("ex.make.lock"), keys, key="ex_make_lock", format_func=name)
+        hidden = st.multiselect(
+            t("ex.make.hide"),
+            [key for key in keys if key not in locked],
+            key="ex_make_hide",
+            format_func=name,
+        )
+        task = st.text_area(
+            t("ex.make.task"),
+            key="ex_make_task",
+            max_chars=MAX_TASK_LENGTH,
+            placeholder=t("ex.make.task_placeholder"),
+        )
+        check = check_maker(checkable, page_quantities(page, tuple(sorted(values.items()))))
+        try:
+            task = clean_task(task)
+        except ValueError as error:
+            st.error(t("ex.make.task_error", error=str(error)))
+            return
+        exercise = Exercise(task, (check,) if check else (), tuple(locked), tuple(hidden))
+        share(page, specs, values, exercise)
+
+
+def check_maker(checkable, quantities):
+    """The check the teacher picks, with its numbers; None when the state has no number to check."""
+    names = [name for name in checkable.QUANTITY_NAMES if name in quantities and name != "classes"]
+    if not names:
+        st.caption(t("ex.make.no_quantity"))
+        return None
+    left, right = st.columns(2)
+    quantity = left.selectbox(
+        t("ex.make.quantity"), names, key="ex_make_quantity", format_func=lambda n: say(quantity_label(n))
+    )
+    kinds = [kind for kind in KINDS if kind != "logk" or "classes" in quantities]
+    kind = right.selectbox(t("ex.make.kind"), kinds, key="ex_make_kind", format_func=labels("ex.kind"))
+    now = quantities[quantity]
+    start = round(now, 4) if math.isfinite(now) else 0.0
+    fields = {
+        "near": (("ex.make.value", start), ("ex.make.tolerance", 0.001)),
+        "between": (("ex.make.low", start - 0.05), ("ex.make.high", start + 0.05)),
+        "below": (("ex.make.value", start),),
+        "above": (("ex.make.value", start),),
+        "logk": (("ex.make.tolerance", 0.001),),
+    }[kind]
+    columns = st.columns(ARITY[kind])
+    numbers = tuple(
+        column.number_input(
+            t(label), value=float(value), format="%.4f", key=f"ex_make_n{i}_{quantity}_{kind}"
+        )
+        for i, (column, (label, value)) in enumerate(zip(columns, fields, strict=True))
+    )
+    if kind == "between" and numbers[0] > numbers[1]:
+        numbers = numbers[::-1]
+    check = Check(
+        quantity,
+        kind,
+        tuple(
+            abs(n) if kind in ("near", "logk") and i == len(numbers) - 1 else n for i, n in enumerate(numbers)
+        ),
+    )
+    verdict = t("ex.make.passes" if check.passes(quantities) else "ex.make.fails")
+    st.caption(t("ex.make.now", quantity=say(quantity_label(quantity)), value=fmt(now), verdict=verdict))
+    return check
+
+
+def exercise_link(page, specs, values, exercise, lang, base_url):
+    """The link that opens `exercise` on `page` in the state `values` (only non-default values)."""
+    query = encode_params(values, specs)
+    query.update(encode_params({"lang": lang}, [language_param()]) if lang else {})
+    query.update(exercise_params(exercise))
+    return base_url + "?" + urlencode(query, quote_via=quote, safe=",:;")
+
+
+def page_base_url(page):
+    """The app's address of `page` as the browser sees it (st.context.url), without a query."""
+    url = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(url)
+    root = f"{parts.scheme}://{parts.netloc}"
+    prefix = parts.path.rstrip("/")
+    url_path = BY_NAME[page].url_path
+    if prefix.endswith("/" + BY_NAME[page].name):
+        prefix = prefix[: -len(BY_NAME[page].name) - 1]
+    return f"{root}{prefix}/{url_path}"
+
+
+def share(page, specs, values, exercise):
+    lang = st.session_state.get("lang")
+    link = exercise_link(page, specs, values, exercise, lang, page_base_url(page))
+    if len(link) > MAX_LINK_LENGTH:
+        st.error(t("ex.make.too_long", length=len(link)))
+        return
+    st.caption(t("ex.make.link"))
+    st.code(link, language=None, wrap_lines=True)
+    with st.container(key="ex_make_qr"):
+        st.image(qr_svg(link), caption=t("ex.make.qr"), width=260)
+    with st.container(horizontal=True, wrap=True):
+        st.link_button(t("ex.make.open"), link, icon=":material/open_in_new:")
+        st.link_button(t("ex.make.present"), link + "&present=1", icon=":material/cast_for_education:")
+
+
+@lru_cache(maxsize=64)
+def qr_svg(link):
+    """The link as a QR code, an SVG document (segno: pure Python)."""
+    return segno.make(link, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
+
+
+# Presenter mode
+
+
+def presenting():
+    return bool(st.session_state.get(PRESENTING))
+
+
+def presenter_mode():
+    """Called by app.py: ?present=1 turns presenter mode on for the session (larger type, no sidebar,
+    only the controls the exercise leaves visible); the button on the page turns it off."""
+    if PRESENTING not in st.session_state:
+        valid, _ = read_params(st.query_params.to_dict(), [presenter_param()])
+        st.session_state[PRESENTING] = valid.get("present", False)
+    if presenting():
+        st.html(PRESENTER_CSS)
+
+
+def leave_presenter_mode():
+    st.session_state[PRESENTING] = False
+
+
+PRESENTER_CSS = """<style>
+html { font-size: 20px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarNav"], header[data-testid="stHeader"] { display: none !important; }
+.stMainBlockContainer, [data-testid="stMainBlockContainer"] { max-width: 100%; padding-top: 1rem; }
+</style>"""
