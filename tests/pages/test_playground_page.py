@@ -99,7 +99,9 @@ def test_number_of_classes_adds_sliders_and_changes_the_loss(slider_app):
     assert shown_loss(slider_app) == core_loss(pg_k=5)
 
 
-def test_true_class_temperature_smoothing_and_soft_labels(app):
+def test_true_class_temperature_smoothing_and_soft_labels(slider_app):
+    """With the sliders; with the drag bars the target, T and eps are set in the live component."""
+    app = slider_app
     app.selectbox(key="pg_class").set_value(2).run()
     assert shown_loss(app) == core_loss(pg_class=2)
     app.slider(key="pg_t").set_value(2.5).run()
