@@ -1,0 +1,32 @@
+"""The binary page's live chart: drag the prediction along the BCE curve and drag y; the readout beside it
+(both torch losses, both Keras values, H(y), KL, dL/dz, dL/dp, pos_weight's effect) moves in the browser.
+
+live_binary.js computes with the shared math (ui/live_math) while something moves, shows core's numbers
+(sent in `data`) whenever nothing does, and sends {x, y} on release or a key press; a callback, before
+the page script, sets the control values `to_values(sent, form)` makes of it (untrusted: it validates).
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.live_math import component_script
+from ui.url_state import set_values
+
+_FOLDER = Path(__file__).parent
+_COMPONENT = st.components.v2.component(
+    "cee_live_binary",
+    html='<div class="lb"></div>',
+    css=(_FOLDER / "live_binary.css").read_text(encoding="utf-8"),
+    js=component_script(_FOLDER / "live_binary.js"),
+)
+
+
+def live_binary(key, data, to_values):
+    """Draw the live chart for `data` (topics.binary.figures.live_data); a release sets the control values
+    `to_values(sent, data["form"])` returns (topics.binary.state.released)."""
+
+    def released():
+        set_values(to_values(st.session_state[key].get("release"), data["form"]))
+
+    _COMPONENT(key=key, data=data, on_release_change=released)
