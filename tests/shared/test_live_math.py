@@ -18,6 +18,7 @@ import pytest
 
 from core import gradients, keras_losses, losses
 from topics.binary.numbers import binary_entropy
+from topics.gradient import numbers as gradient_numbers
 from topics.playground.numbers import descent_path
 from topics.shared import sample
 from topics.shared.formatting import fmt
@@ -178,6 +179,48 @@ def test_descent_path_agrees_with_core():
         js = results["path"][index]
         assert_close(js["logits"], path.logits, state, atol=1e-9)
         assert_close(js["losses"], path.losses, state, atol=1e-9)
+
+
+def test_descent_path_on_the_gradient_pages_plane_agrees_with_core():
+    """With z0 held at 0 (the map's plane), as topics.gradient.numbers.descent_path walks it: every step
+    from each of core's points lands on core's next point; whole paths agree where descent is stable
+    (a large step at a low temperature bounces chaotically, and any two float orders part ways there)."""
+    rng = np.random.default_rng(22)
+    plans = []
+    for _ in range(150):
+        z1, z2 = rng.uniform(-6, 6, 2)
+        smoothing = float(rng.choice([0.0, rng.uniform(0, 0.5)]))
+        state = sample.SampleState(
+            logits=(0.0, float(z1), float(z2)),
+            true_class=int(rng.integers(3)),
+            target_kind="smoothed" if smoothing > 0 else "class",
+            smoothing=smoothing,
+            temperature=float(rng.uniform(0.2, 5.0)),
+        )
+        plans.append((state, float(rng.uniform(0.05, 5.0)), int(rng.integers(1, 100))))
+    cases = {"path": [], "step": []}
+    paths = []
+    for state, rate, steps in plans:
+        one_hot = np.eye(3)[state.true_class].tolist()
+        options = [state.temperature, state.smoothing, rate]
+        cases["path"].append(
+            ["descentPath", [list(state.logits), one_hot, *options, steps, [False, True, True]]]
+        )
+        path = gradient_numbers.descent_path(state, rate, steps)
+        paths.append(path)
+        for z1, z2 in path.points[:-1]:
+            cases["step"].append(["descentPath", [[0.0, z1, z2], one_hot, *options, 1, [False, True, True]]])
+    results = run_module(cases)
+    steps_js = iter(results["step"])
+    for (state, rate, _), path, js in zip(plans, paths, results["path"], strict=True):
+        for index in range(len(path.points) - 1):
+            one_step = next(steps_js)
+            assert_close(one_step["logits"][1][1:], path.points[index + 1], (state, rate, index), atol=1e-9)
+            assert_close(one_step["losses"][0], path.losses[index], (state, rate, index), atol=1e-9)
+        assert all(row[0] == 0 for row in js["logits"])  # z0 held on the plane
+        if rate <= 1 and state.temperature >= 1:
+            assert_close([row[1:] for row in js["logits"]], path.points, state, atol=1e-9)
+            assert_close(js["losses"], path.losses, state, atol=1e-9)
 
 
 def binary_states(rng, count=1500):
