@@ -196,7 +196,9 @@ def points_of(page, control: Control, moves: int, reverse: bool) -> list[tuple[f
 
 
 def one_drag(page, control: Control, moves: int, rate_hz: float, reverse: bool) -> dict:
-    handle = page.locator(control.handle).nth(control.index)
+    # Across a row (the true class) the pressed column gets the moves: the first one, or the last going back.
+    index = -1 if control.across and reverse else control.index
+    handle = page.locator(control.handle).nth(index)
     points = points_of(page, control, moves, reverse)
     page.mouse.move(*points[0])
     page.mouse.down()

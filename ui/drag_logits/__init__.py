@@ -9,24 +9,12 @@ release runs `on_release(state)` as a callback, before the page script, like any
 
 from pathlib import Path
 
-import streamlit as st
+from ui.live_math import define_component, show_component
 
-from ui.live_math import component_script
-
-_FOLDER = Path(__file__).parent
-_COMPONENT = st.components.v2.component(
-    "cee_drag_logits",
-    html='<div class="dl"></div>',
-    css=(_FOLDER / "drag_logits.css").read_text(encoding="utf-8"),
-    js=component_script(_FOLDER / "drag_logits.js"),
-)
+_COMPONENT = define_component("cee_drag_logits", "dl", Path(__file__).parent, "drag_logits")
 
 
 def drag_logits(key, data, on_release):
     """Draw the bars for `data` (topics.playground.figures.drag_data); `on_release(state)` gets the dict the
     browser sent: logits, weights, trueClass, temperature, smoothing (untrusted: validate it)."""
-
-    def released():
-        on_release(st.session_state[key].get("release"))
-
-    _COMPONENT(key=key, data=data, on_release_change=released)
+    show_component(_COMPONENT, key, data, on_release)

@@ -6,7 +6,7 @@
 // per animation frame, the bars, the softmax, the target, the loss with its terms, H(y), KL and the
 // gradient (p - y) / T, from the shared math (ui/live_math/ce_math.js, put in front of this file); on
 // release (or a key press) it sends the whole state with setTriggerValue("release", {...}) and the page
-// recomputes everything from core.
+// recomputes everything from core. The drag plumbing and DOM helpers are ui/live_math/live_component.js.
 
 const NARROW_COLUMN_PX = 56;
 const KEY_STEPS = { ArrowUp: 1, ArrowRight: 1, ArrowDown: -1, ArrowLeft: -1, PageUp: 10, PageDown: -10 };
@@ -22,19 +22,11 @@ export function rescaleTarget(start, index, value) {
   });
 }
 
-/** One mounted instance: its DOM, the state it shows, and the drag in progress. */
-class DragLogits {
+/** One mounted instance: its DOM and the state it shows (this.live: logits, weights, trueClass,
+ *  temperature, smoothing); the drag plumbing is LiveComponent's (ui/live_math/live_component.js). */
+class DragLogits extends LiveComponent {
   constructor(root) {
-    this.root = root;
-    this.data = null;
-    this.live = null; // {logits, weights, trueClass, temperature, smoothing}: what is drawn now
-    this.dragging = null; // {pointerId, control, start} while a pointer holds a control
-    this.frame = 0;
-    this.firstMoveAt = null; // event time of the first move not yet drawn
-    this.send = () => {};
-    // Read by bench/bench_drag.py: moves, redraws, when each redraw ended (performance.now()), how long
-    // it took and how long after the first pointer move it answers; the lists keep the last STATS_KEPT.
-    this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
+    super(root);
     root.dragLogits = this;
     this.resizeObserver = new ResizeObserver(() => this.data && this.fitLabels());
     this.resizeObserver.observe(root);
@@ -123,7 +115,7 @@ class DragLogits {
   buildColumn(index) {
     const { data } = this;
     const colour = data.colours[index];
-    const track = slider("dl-track", data.text.sliderLabels[index], data.range, "vertical");
+    const track = sliderElement("dl-track live-focus", data.text.sliderLabels[index], data.range, "vertical");
     track.dataset.index = String(index);
     const bar = element("div", "dl-bar");
     bar.style.setProperty("--colour", colour);
@@ -139,8 +131,8 @@ class DragLogits {
 
     const soft = data.targetKind === "soft";
     const targetTrack = soft
-      ? slider("dl-target-track", data.text.targetLabels[index], [0, 1], "vertical")
-      : element("div", "dl-target-track dl-class-choice");
+      ? sliderElement("dl-target-track live-focus", data.text.targetLabels[index], [0, 1], "vertical")
+      : element("div", "dl-target-track dl-class-choice live-focus");
     if (!soft) {
       targetTrack.setAttribute("role", "radio");
       targetTrack.setAttribute("aria-label", data.text.classLabels[index]);
@@ -149,7 +141,12 @@ class DragLogits {
     targetBar.style.setProperty("--colour", colour);
     if (soft) targetBar.append(element("div", "dl-grip"));
     targetTrack.append(targetBar);
-    this.listen(targetTrack, { kind: soft ? "weight" : "class", index });
+    const control = { kind: soft ? "weight" : "class", index };
+    this.listen(targetTrack, control, {
+      // A press on the true class's row focuses the radio button of the class it picks.
+      focus: () => (soft ? targetTrack : this.columns[this.live.trueClass].targetTrack),
+      pressed: () => ({ startTarget: this.softTarget() }),
+    });
     return {
       track, bar, probTrack, probBar, targetMark, targetTrack, targetBar,
       value: element("span", "dl-value"),
@@ -168,12 +165,12 @@ class DragLogits {
     const specs = [["temperature", data.text.temperature, data.temperatureRange]];
     if (data.targetKind === "smoothed") specs.push(["smoothing", data.text.smoothing, [0, 1]]);
     for (const [name, label, range] of specs) {
-      const row = element("div", "dl-knob");
-      const caption = element("span", "dl-knob-label", label);
-      const value = element("span", "dl-knob-value");
-      const track = slider("dl-knob-track", label, range, "horizontal");
-      const fill = element("div", "dl-knob-fill");
-      const thumb = element("div", "dl-knob-thumb");
+      const row = element("div", "dl-knob live-knob");
+      const caption = element("span", "live-knob-label", label);
+      const value = element("span", "dl-knob-value live-knob-value");
+      const track = sliderElement("dl-knob-track live-knob-track live-focus", label, range, "horizontal");
+      const fill = element("div", "live-knob-fill");
+      const thumb = element("div", "live-knob-thumb");
       track.append(fill, thumb);
       row.append(caption, value, track);
       box.append(row);
@@ -181,39 +178,6 @@ class DragLogits {
       knobs[name] = { track, fill, thumb, value };
     }
     return knobs;
-  }
-
-  listen(track, control) {
-    track.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "mouse" && event.button !== 0) return;
-      event.preventDefault();
-      try {
-        track.setPointerCapture(event.pointerId);
-      } catch {
-        // A synthetic event's pointer cannot be captured; the move events still reach the track.
-      }
-      (control.kind === "class" ? this.columns[this.live.trueClass].targetTrack : track)
-        .focus({ preventScroll: true });
-      const start = JSON.stringify(this.live);
-      const startTarget = this.softTarget();
-      this.dragging = { pointerId: event.pointerId, control, start, startTarget };
-      this.moveTo(control, event);
-    });
-    track.addEventListener("pointermove", (event) => {
-      if (this.dragging && this.dragging.control === control && this.dragging.pointerId === event.pointerId) {
-        this.moveTo(control, event);
-      }
-    });
-    const release = (event) => {
-      if (!this.dragging || this.dragging.pointerId !== event.pointerId) return;
-      const { start } = this.dragging;
-      this.dragging = null;
-      if (JSON.stringify(this.live) !== start) this.commit();
-    };
-    track.addEventListener("pointerup", release);
-    track.addEventListener("pointercancel", release);
-    track.addEventListener("lostpointercapture", release);
-    track.addEventListener("keydown", (event) => this.onKey(control, event));
   }
 
   /** The soft target as drawn now: the weights normalised (what core will compute on release). */
@@ -247,9 +211,7 @@ class DragLogits {
       const step = control.kind === "temperature" ? data.temperatureStep : data.smoothingStep;
       live[control.kind] = snap(fromKnob(control.kind, fraction, low, high), low, high, step);
     }
-    this.stats.moves += 1;
-    if (this.firstMoveAt === null) this.firstMoveAt = event.timeStamp;
-    this.requestDraw();
+    this.moved(event);
   }
 
   /** Soft label `index` set to `value`, the others rescaled from `start`; stored on the weights' grid. */
@@ -263,7 +225,7 @@ class DragLogits {
     const step = KEY_STEPS[event.key];
     if (step === undefined && event.key !== "Home" && event.key !== "End") return;
     event.preventDefault();
-    const before = JSON.stringify(live);
+    const before = this.snapshot();
     if (control.kind === "class") {
       const last = live.logits.length - 1;
       if (step !== undefined) live.trueClass = Math.min(last, Math.max(0, live.trueClass + Math.sign(step)));
@@ -279,7 +241,7 @@ class DragLogits {
       else if (control.kind === "weight") this.setWeight(control.index, next, this.softTarget());
       else live[control.kind] = next;
     }
-    if (JSON.stringify(live) === before) return;
+    if (this.snapshot() === before) return;
     this.requestDraw();
     this.commit();
   }
@@ -293,20 +255,16 @@ class DragLogits {
     return [live.smoothing, 0, 1, data.smoothingStep];
   }
 
-  commit() {
-    this.stats.sent += 1;
-    this.send(JSON.parse(JSON.stringify(this.live)));
+  snapshot() {
+    return JSON.stringify(this.live);
   }
 
-  requestDraw() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
+  message() {
+    return JSON.parse(this.snapshot());
   }
 
   /** Redraw every bar and number from this.live (the preview between Python runs). */
-  draw() {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    const started = performance.now();
+  render() {
     const { data, live } = this;
     const { logits, temperature } = live;
     const count = logits.length;
@@ -347,7 +305,6 @@ class DragLogits {
     this.drawKnob("temperature", temperature, data.temperatureRange, 1);
     if (this.knobs.smoothing) this.drawKnob("smoothing", live.smoothing, [0, 1], 2);
     this.readout.replaceChildren(...readoutLines(data.text, result, temperature));
-    this.record(started, performance.now());
   }
 
   drawKnob(name, value, [low, high], decimals) {
@@ -358,22 +315,6 @@ class DragLogits {
     knob.value.textContent = fmt(value, decimals);
     knob.track.setAttribute("aria-valuenow", String(value));
     knob.track.setAttribute("aria-valuetext", fmt(value, decimals));
-  }
-
-  record(started, finished) {
-    const { stats } = this;
-    stats.redraws += 1;
-    keep(stats.drawnAt, finished);
-    keep(stats.redrawMs, finished - started);
-    if (this.firstMoveAt !== null) {
-      keep(stats.moveToDrawnMs, finished - this.firstMoveAt);
-      this.firstMoveAt = null;
-    }
-  }
-
-  destroy() {
-    cancelAnimationFrame(this.frame);
-    this.resizeObserver.disconnect();
   }
 }
 
@@ -401,18 +342,6 @@ function stateOf(data) {
   };
 }
 
-/** A role=slider element with its range: focusable, arrow keys, no page scroll on touch (CSS). */
-function slider(className, label, [low, high], orientation) {
-  const track = element("div", className);
-  track.tabIndex = 0;
-  track.setAttribute("role", "slider");
-  track.setAttribute("aria-orientation", orientation);
-  track.setAttribute("aria-label", label);
-  track.setAttribute("aria-valuemin", String(low));
-  track.setAttribute("aria-valuemax", String(high));
-  return track;
-}
-
 function verticalFraction(track, event) {
   const box = track.getBoundingClientRect();
   return (event.clientY - box.top) / box.height; // 0 at the top (high), 1 at the bottom
@@ -429,37 +358,5 @@ function fromKnob(name, fraction, low, high) {
   return low + fraction * (high - low);
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-const STATS_KEPT = 1000;
-
-function keep(list, value) {
-  list.push(value);
-  if (list.length > STATS_KEPT) list.shift();
-}
-
-function percent(fraction) {
-  return `${(100 * fraction).toFixed(3)}%`;
-}
-
-const instances = new WeakMap();
-
 /** Streamlit calls this on mount and again whenever `data` (or the theme) changes. */
-export default function mount({ data, parentElement, setTriggerValue }) {
-  const root = parentElement.querySelector(".dl");
-  let instance = instances.get(parentElement);
-  if (!instance || instance.root !== root) {
-    instance = new DragLogits(root);
-    instances.set(parentElement, instance);
-  }
-  instance.update(data, (state) => setTriggerValue("release", state));
-  return () => {
-    instance.destroy();
-    instances.delete(parentElement);
-  };
-}
+export default mountComponent(".dl", DragLogits);

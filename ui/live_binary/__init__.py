@@ -8,25 +8,13 @@ the page script, sets the control values `to_values(sent, form)` makes of it (un
 
 from pathlib import Path
 
-import streamlit as st
-
-from ui.live_math import component_script
+from ui.live_math import define_component, show_component
 from ui.url_state import set_values
 
-_FOLDER = Path(__file__).parent
-_COMPONENT = st.components.v2.component(
-    "cee_live_binary",
-    html='<div class="lb"></div>',
-    css=(_FOLDER / "live_binary.css").read_text(encoding="utf-8"),
-    js=component_script(_FOLDER / "live_binary.js"),
-)
+_COMPONENT = define_component("cee_live_binary", "lb", Path(__file__).parent, "live_binary")
 
 
 def live_binary(key, data, to_values):
     """Draw the live chart for `data` (topics.binary.figures.live_data); a release sets the control values
     `to_values(sent, data["form"])` returns (topics.binary.state.released)."""
-
-    def released():
-        set_values(to_values(st.session_state[key].get("release"), data["form"]))
-
-    _COMPONENT(key=key, data=data, on_release_change=released)
+    show_component(_COMPONENT, key, data, lambda sent: set_values(to_values(sent, data["form"])))

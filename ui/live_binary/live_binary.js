@@ -6,10 +6,10 @@
 // nothing moves), the ranges, colours and words. While the point or y moves, this file computes the
 // readout with the shared math (ui/live_math/ce_math.js, in front of this file) on the float32 values
 // the frameworks see (sigmoid(20) is 1 in float32); on release it sends {x, y} with
-// setTriggerValue("release", ...) and the page recomputes from core.
+// setTriggerValue("release", ...) and the page recomputes from core. The drag plumbing and DOM helpers
+// are ui/live_math/live_component.js.
 
 const KEY_STEPS = { ArrowUp: 1, ArrowRight: 1, ArrowDown: -1, ArrowLeft: -1, PageUp: 10, PageDown: -10 };
-const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 600;
 const HEIGHT = 240;
 const PAD = { left: 40, right: 12, top: 10, bottom: 28 };
@@ -45,16 +45,11 @@ export function binaryReadout(form, value, y, posWeight, smoothing) {
   };
 }
 
-class LiveBinary {
+/** One mounted chart; this.live = {x, y, moved}: the prediction (z or p, as the page's form), the label,
+ *  and whether they moved since Python last ran. The drag plumbing is LiveComponent's. */
+class LiveBinary extends LiveComponent {
   constructor(root) {
-    this.root = root;
-    this.data = null;
-    this.live = null; // {x, y}: the prediction (z or p, as the page's form) and the label drawn now
-    this.dragging = null;
-    this.frame = 0;
-    this.firstMoveAt = null;
-    this.send = () => {};
-    this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
+    super(root);
     root.liveBinary = this;
   }
 
@@ -73,34 +68,28 @@ class LiveBinary {
     this.root.setAttribute("role", "group");
     this.root.setAttribute("aria-label", data.text.group);
     const chartBox = element("div", "lb-chart-box");
-    this.chart = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "lb-chart" });
+    this.chart = svgElement("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "lb-chart live-focus" });
     this.chart.setAttribute("role", "slider");
     this.chart.setAttribute("tabindex", "0");
     this.chart.setAttribute("aria-label", data.text.pointLabel);
     this.chart.setAttribute("aria-valuemin", String(data.xRange[0]));
     this.chart.setAttribute("aria-valuemax", String(data.xRange[1]));
     this.drawAxes();
-    this.floorLine = svg("line", { class: "lb-floor" });
-    this.curve = svg("path", { class: "lb-curve" });
-    this.guide = svg("line", { class: "lb-guide" });
-    this.point = svg("circle", { class: "lb-point" });
+    this.floorLine = svgElement("line", { class: "lb-floor" });
+    this.curve = svgElement("path", { class: "lb-curve" });
+    this.guide = svgElement("line", { class: "lb-guide" });
+    this.point = svgElement("circle", { class: "lb-point" });
     this.chart.append(this.floorLine, this.curve, this.guide, this.point);
     chartBox.append(element("div", "lb-title", data.text.title), this.chart);
     this.listen(this.chart, "point");
 
-    const knob = element("div", "lb-knob");
-    this.yValue = element("span", "lb-knob-value");
-    this.yTrack = element("div", "lb-knob-track");
-    this.yTrack.tabIndex = 0;
-    this.yTrack.setAttribute("role", "slider");
-    this.yTrack.setAttribute("aria-orientation", "horizontal");
-    this.yTrack.setAttribute("aria-label", data.text.yLabel);
-    this.yTrack.setAttribute("aria-valuemin", "0");
-    this.yTrack.setAttribute("aria-valuemax", "1");
-    this.yFill = element("div", "lb-knob-fill");
-    this.yThumb = element("div", "lb-knob-thumb");
+    const knob = element("div", "lb-knob live-knob");
+    this.yValue = element("span", "live-knob-value");
+    this.yTrack = sliderElement("lb-knob-track live-knob-track live-focus", data.text.yLabel, [0, 1], "horizontal");
+    this.yFill = element("div", "live-knob-fill");
+    this.yThumb = element("div", "live-knob-thumb");
     this.yTrack.append(this.yFill, this.yThumb);
-    knob.append(element("span", "lb-knob-label", data.text.yLabel), this.yValue, this.yTrack);
+    knob.append(element("span", "live-knob-label", data.text.yLabel), this.yValue, this.yTrack);
     this.listen(this.yTrack, "label");
 
     this.table = element("dl", "lb-readout");
@@ -118,23 +107,23 @@ class LiveBinary {
 
   drawAxes() {
     const { data } = this;
-    const axes = svg("g", { class: "lb-axes" });
+    const axes = svgElement("g", { class: "lb-axes" });
     const ticks = data.form === "logit" ? [-20, -10, 0, 10, 20] : [0, 0.25, 0.5, 0.75, 1];
     for (const tick of ticks) {
       const x = this.toX(tick);
-      axes.append(svg("line", { x1: x, x2: x, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom + 4 }));
-      const label = svg("text", { x, y: HEIGHT - 8, "text-anchor": "middle" });
+      axes.append(svgElement("line", { x1: x, x2: x, y1: HEIGHT - PAD.bottom, y2: HEIGHT - PAD.bottom + 4 }));
+      const label = svgElement("text", { x, y: HEIGHT - 8, "text-anchor": "middle" });
       label.textContent = String(tick);
       axes.append(label);
     }
     for (const loss of [0, 5, 10]) {
       const y = this.toY(loss);
-      axes.append(svg("line", { x1: PAD.left - 4, x2: WIDTH - PAD.right, y1: y, y2: y, class: "lb-grid" }));
-      const label = svg("text", { x: PAD.left - 8, y: y + 4, "text-anchor": "end" });
+      axes.append(svgElement("line", { x1: PAD.left - 4, x2: WIDTH - PAD.right, y1: y, y2: y, class: "lb-grid" }));
+      const label = svgElement("text", { x: PAD.left - 8, y: y + 4, "text-anchor": "end" });
       label.textContent = String(loss);
       axes.append(label);
     }
-    const name = svg("text", { x: WIDTH - PAD.right, y: HEIGHT - PAD.bottom - 6, "text-anchor": "end", class: "lb-axis-name" });
+    const name = svgElement("text", { x: WIDTH - PAD.right, y: HEIGHT - PAD.bottom - 6, "text-anchor": "end", class: "lb-axis-name" });
     name.textContent = data.form === "logit" ? "z" : "p";
     axes.append(name);
     this.chart.append(axes);
@@ -150,36 +139,6 @@ class LiveBinary {
     return HEIGHT - PAD.bottom - (clipped / LOSS_TOP) * (HEIGHT - PAD.top - PAD.bottom);
   }
 
-  listen(target, control) {
-    target.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "mouse" && event.button !== 0) return;
-      event.preventDefault();
-      try {
-        target.setPointerCapture(event.pointerId);
-      } catch {
-        // A synthetic event's pointer cannot be captured; the move events still reach the target.
-      }
-      target.focus({ preventScroll: true });
-      this.dragging = { pointerId: event.pointerId, control, start: JSON.stringify(this.live) };
-      this.moveTo(control, event);
-    });
-    target.addEventListener("pointermove", (event) => {
-      if (this.dragging && this.dragging.control === control && this.dragging.pointerId === event.pointerId) {
-        this.moveTo(control, event);
-      }
-    });
-    const release = (event) => {
-      if (!this.dragging || this.dragging.pointerId !== event.pointerId) return;
-      const { start } = this.dragging;
-      this.dragging = null;
-      if (JSON.stringify(this.live) !== start) this.commit();
-    };
-    target.addEventListener("pointerup", release);
-    target.addEventListener("pointercancel", release);
-    target.addEventListener("lostpointercapture", release);
-    target.addEventListener("keydown", (event) => this.onKey(control, event));
-  }
-
   moveTo(control, event) {
     const { data, live } = this;
     if (control === "point") {
@@ -193,9 +152,7 @@ class LiveBinary {
       live.y = snap((event.clientX - box.left) / box.width, 0, 1, data.yStep);
     }
     live.moved = true;
-    this.stats.moves += 1;
-    if (this.firstMoveAt === null) this.firstMoveAt = event.timeStamp;
-    this.requestDraw();
+    this.moved(event);
   }
 
   onKey(control, event) {
@@ -217,19 +174,15 @@ class LiveBinary {
     this.commit();
   }
 
-  commit() {
-    this.stats.sent += 1;
-    this.send({ x: this.live.x, y: this.live.y });
+  snapshot() {
+    return JSON.stringify([this.live.x, this.live.y]);
   }
 
-  requestDraw() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
+  message() {
+    return { x: this.live.x, y: this.live.y };
   }
 
-  draw() {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    const started = performance.now();
+  render() {
     const { data, live } = this;
     const result = binaryReadout(data.form, live.x, live.y, data.posWeight, data.smoothing);
     // Between Python runs the numbers are the browser's; once the page has run they are core's.
@@ -253,7 +206,6 @@ class LiveBinary {
     this.yTrack.setAttribute("aria-valuetext", fmt(live.y, 2));
     const saturated = result.p === 0 || result.p === 1;
     this.note.textContent = saturated ? data.text.saturated.replace("{p}", String(result.p)) : "";
-    this.record(started, performance.now());
   }
 
   /** The loss against x for the label y: BCEWithLogitsLoss (with pos_weight) over z, BCELoss over p. */
@@ -271,20 +223,6 @@ class LiveBinary {
     return parts.join("");
   }
 
-  record(started, finished) {
-    const { stats } = this;
-    stats.redraws += 1;
-    keep(stats.drawnAt, finished);
-    keep(stats.redrawMs, finished - started);
-    if (this.firstMoveAt !== null) {
-      keep(stats.moveToDrawnMs, finished - this.firstMoveAt);
-      this.firstMoveAt = null;
-    }
-  }
-
-  destroy() {
-    cancelAnimationFrame(this.frame);
-  }
 }
 
 /** The readout's texts, as topics.binary.words writes core's. */
@@ -304,46 +242,4 @@ function formatted(result, data) {
   };
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function svg(tag, attributes) {
-  const node = document.createElementNS(SVG, tag);
-  setAttributes(node, attributes);
-  return node;
-}
-
-function setAttributes(node, attributes) {
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-}
-
-const STATS_KEPT = 1000;
-
-function keep(list, value) {
-  list.push(value);
-  if (list.length > STATS_KEPT) list.shift();
-}
-
-function percent(fraction) {
-  return `${(100 * fraction).toFixed(3)}%`;
-}
-
-const instances = new WeakMap();
-
-export default function mount({ data, parentElement, setTriggerValue }) {
-  const root = parentElement.querySelector(".lb");
-  let instance = instances.get(parentElement);
-  if (!instance || instance.root !== root) {
-    instance = new LiveBinary(root);
-    instances.set(parentElement, instance);
-  }
-  instance.update(data, (state) => setTriggerValue("release", state));
-  return () => {
-    instance.destroy();
-    instances.delete(parentElement);
-  };
-}
+export default mountComponent(".lb", LiveBinary);

@@ -7,25 +7,17 @@ before the page script (the browser is not trusted: it validates them).
 
 from pathlib import Path
 
-import streamlit as st
+from ui.live_math import define_component, show_component
 
-from ui.live_math import component_script
-
-_FOLDER = Path(__file__).parent
-_COMPONENT = st.components.v2.component(
-    "cee_live_landscape",
-    html='<div class="ll"></div>',
-    css=(_FOLDER / "live_landscape.css").read_text(encoding="utf-8"),
-    js=component_script(_FOLDER / "live_landscape.js"),
-)
+_COMPONENT = define_component("cee_live_landscape", "ll", Path(__file__).parent, "live_landscape")
 
 
 def live_landscape(key, data, on_release):
-    """Draw the live landscape for `data` (topics.gradient.figures.live_data)."""
+    """Draw the live landscape for `data` (topics.gradient.figures.live_data); `on_release(z1, z2)` gets
+    what the browser sent (untrusted: validate it)."""
 
-    def released():
-        sent = st.session_state[key].get("release")
+    def released(sent):
         if isinstance(sent, dict):
             on_release(sent.get("z1"), sent.get("z2"))
 
-    _COMPONENT(key=key, data=data, on_release_change=released)
+    show_component(_COMPONENT, key, data, released)

@@ -6,25 +6,19 @@
 // learning rate and steps, core's readout (shown whenever nothing moves), the square, the figure's
 // colours and words. The map, the arrow, the path and the numbers come from the shared math
 // (ui/live_math/ce_math.js, in front of this file); release (or a key press) sends {z1, z2} with
-// setTriggerValue("release", ...) and the page recomputes from core.
+// setTriggerValue("release", ...) and the page recomputes from core. The drag plumbing and DOM helpers
+// are ui/live_math/live_component.js.
 
 const KEY_STEPS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-const SVG = "http://www.w3.org/2000/svg";
 const SIZE = 400; // the overlay's viewBox is SIZE x SIZE
 const GRID = 121; // the map's resolution, as topics.gradient.numbers.GRID_POINTS
 const ARROW_UNITS_PER_GRADIENT = 4; // the arrow's length in logit units per unit of |grad|, ...
 const ARROW_MAX_UNITS = 3; // ... at most this long
 
-class LiveLandscape {
+/** One mounted map; this.live = {z1, z2, moved}. The drag plumbing is LiveComponent's. */
+class LiveLandscape extends LiveComponent {
   constructor(root) {
-    this.root = root;
-    this.data = null;
-    this.live = null; // {z1, z2, moved}
-    this.dragging = null;
-    this.frame = 0;
-    this.firstMoveAt = null;
-    this.send = () => {};
-    this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
+    super(root);
     root.liveLandscape = this;
   }
 
@@ -54,23 +48,23 @@ class LiveLandscape {
     this.canvas.width = GRID;
     this.canvas.height = GRID;
     this.paintMap();
-    this.overlay = svg("svg", { viewBox: `0 0 ${SIZE} ${SIZE}`, class: "ll-overlay" });
+    this.overlay = svgElement("svg", { viewBox: `0 0 ${SIZE} ${SIZE}`, class: "ll-overlay live-focus" });
     this.overlay.setAttribute("role", "slider");
     this.overlay.setAttribute("tabindex", "0");
     this.overlay.setAttribute("aria-label", data.text.pointLabel);
     this.overlay.setAttribute("aria-valuemin", String(data.range[0]));
     this.overlay.setAttribute("aria-valuemax", String(data.range[1]));
-    const defs = svg("defs", {});
-    const marker = svg("marker", { id: "ll-head", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto-start-reverse" });
-    marker.append(svg("path", { d: "M0,0L10,5L0,10z", class: "ll-arrow-head" }));
+    const defs = svgElement("defs", {});
+    const marker = svgElement("marker", { id: "ll-head", viewBox: "0 0 10 10", refX: 8, refY: 5, markerWidth: 5, markerHeight: 5, orient: "auto-start-reverse" });
+    marker.append(svgElement("path", { d: "M0,0L10,5L0,10z", class: "ll-arrow-head" }));
     defs.append(marker);
-    this.pathLine = svg("polyline", { class: "ll-path" });
-    this.pathDots = svg("g", { class: "ll-path-dots" });
-    this.arrow = svg("line", { class: "ll-arrow", "marker-end": "url(#ll-head)" });
-    this.point = svg("circle", { class: "ll-point" });
+    this.pathLine = svgElement("polyline", { class: "ll-path" });
+    this.pathDots = svgElement("g", { class: "ll-path-dots" });
+    this.arrow = svgElement("line", { class: "ll-arrow", "marker-end": "url(#ll-head)" });
+    this.point = svgElement("circle", { class: "ll-point" });
     this.overlay.append(defs, this.axes(), this.pathLine, this.pathDots, this.arrow, this.point);
     frame.append(this.canvas, this.overlay);
-    this.listen();
+    this.listen(this.overlay, "point");
     this.table = element("dl", "ll-readout");
     this.cells = {};
     for (const [name, label] of data.text.rows) {
@@ -83,20 +77,20 @@ class LiveLandscape {
   }
 
   axes() {
-    const group = svg("g", { class: "ll-axes" });
+    const group = svgElement("g", { class: "ll-axes" });
     const [low, high] = this.data.range;
     for (let tick = low; tick <= high; tick += 2) {
       const at = this.toPixel(tick, tick);
-      const x = svg("text", { x: at[0], y: SIZE - 4, "text-anchor": "middle" });
+      const x = svgElement("text", { x: at[0], y: SIZE - 4, "text-anchor": "middle" });
       x.textContent = String(tick);
-      const y = svg("text", { x: 4, y: at[1] + 4, "text-anchor": "start" });
+      const y = svgElement("text", { x: 4, y: at[1] + 4, "text-anchor": "start" });
       y.textContent = String(tick);
       if (tick !== low) group.append(x);
       if (tick !== low) group.append(y);
     }
-    const xName = svg("text", { x: SIZE - 6, y: SIZE - 18, "text-anchor": "end", class: "ll-axis-name" });
+    const xName = svgElement("text", { x: SIZE - 6, y: SIZE - 18, "text-anchor": "end", class: "ll-axis-name" });
     xName.textContent = "z1 →";
-    const yName = svg("text", { x: 6, y: 16, class: "ll-axis-name" });
+    const yName = svgElement("text", { x: 6, y: 16, class: "ll-axis-name" });
     yName.textContent = "↑ z2";
     group.append(xName, yName);
     return group;
@@ -135,48 +129,17 @@ class LiveLandscape {
     return [((z1 - low) / (high - low)) * SIZE, ((high - z2) / (high - low)) * SIZE];
   }
 
-  listen() {
-    const target = this.overlay;
-    target.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "mouse" && event.button !== 0) return;
-      event.preventDefault();
-      try {
-        target.setPointerCapture(event.pointerId);
-      } catch {
-        // A synthetic event's pointer cannot be captured; the move events still reach the overlay.
-      }
-      target.focus({ preventScroll: true });
-      this.dragging = { pointerId: event.pointerId, start: JSON.stringify([this.live.z1, this.live.z2]) };
-      this.moveTo(event);
-    });
-    target.addEventListener("pointermove", (event) => {
-      if (this.dragging && this.dragging.pointerId === event.pointerId) this.moveTo(event);
-    });
-    const release = (event) => {
-      if (!this.dragging || this.dragging.pointerId !== event.pointerId) return;
-      const { start } = this.dragging;
-      this.dragging = null;
-      if (JSON.stringify([this.live.z1, this.live.z2]) !== start) this.commit();
-    };
-    target.addEventListener("pointerup", release);
-    target.addEventListener("pointercancel", release);
-    target.addEventListener("lostpointercapture", release);
-    target.addEventListener("keydown", (event) => this.onKey(event));
-  }
-
-  moveTo(event) {
+  moveTo(control, event) {
     const { data, live } = this;
     const box = this.overlay.getBoundingClientRect();
     const [low, high] = data.range;
     live.z1 = snap(low + ((event.clientX - box.left) / box.width) * (high - low), low, high, data.step);
     live.z2 = snap(high - ((event.clientY - box.top) / box.height) * (high - low), low, high, data.step);
     live.moved = true;
-    this.stats.moves += 1;
-    if (this.firstMoveAt === null) this.firstMoveAt = event.timeStamp;
-    this.requestDraw();
+    this.moved(event);
   }
 
-  onKey(event) {
+  onKey(control, event) {
     const { data, live } = this;
     const [low, high] = data.range;
     const direction = KEY_STEPS[event.key];
@@ -193,19 +156,15 @@ class LiveLandscape {
     this.commit();
   }
 
-  commit() {
-    this.stats.sent += 1;
-    this.send({ z1: this.live.z1, z2: this.live.z2 });
+  snapshot() {
+    return JSON.stringify([this.live.z1, this.live.z2]);
   }
 
-  requestDraw() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
+  message() {
+    return { z1: this.live.z1, z2: this.live.z2 };
   }
 
-  draw() {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    const started = performance.now();
+  render() {
     const { data, live } = this;
     const logits = [0, live.z1, live.z2];
     const target = this.target();
@@ -222,7 +181,7 @@ class LiveLandscape {
 
     const points = path.logits.map(([, z1, z2]) => this.toPixel(z1, z2));
     this.pathLine.setAttribute("points", points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(" "));
-    this.pathDots.replaceChildren(...points.slice(1).map(([x, y]) => svg("circle", { cx: x, cy: y, r: 2.5 })));
+    this.pathDots.replaceChildren(...points.slice(1).map(([x, y]) => svgElement("circle", { cx: x, cy: y, r: 2.5 })));
     const [x, y] = this.toPixel(live.z1, live.z2);
     setAttributes(this.point, { cx: x, cy: y });
     const norm = Math.hypot(gradient[1], gradient[2]);
@@ -233,23 +192,8 @@ class LiveLandscape {
     this.overlay.setAttribute("aria-valuenow", String(live.z1));
     this.overlay.setAttribute("aria-valuetext", data.text.pointText.replace("{z1}", fmt(live.z1, 1))
       .replace("{z2}", fmt(live.z2, 1)).replace("{loss}", shown.loss));
-    this.record(started, performance.now());
   }
 
-  record(started, finished) {
-    const { stats } = this;
-    stats.redraws += 1;
-    keep(stats.drawnAt, finished);
-    keep(stats.redrawMs, finished - started);
-    if (this.firstMoveAt !== null) {
-      keep(stats.moveToDrawnMs, finished - this.firstMoveAt);
-      this.firstMoveAt = null;
-    }
-  }
-
-  destroy() {
-    cancelAnimationFrame(this.frame);
-  }
 }
 
 function hexToRgb(hex) {
@@ -270,42 +214,4 @@ function colourAt(stops, fraction) {
   return stops[0][1];
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function svg(tag, attributes) {
-  const node = document.createElementNS(SVG, tag);
-  setAttributes(node, attributes);
-  return node;
-}
-
-function setAttributes(node, attributes) {
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-}
-
-const STATS_KEPT = 1000;
-
-function keep(list, value) {
-  list.push(value);
-  if (list.length > STATS_KEPT) list.shift();
-}
-
-const instances = new WeakMap();
-
-export default function mount({ data, parentElement, setTriggerValue }) {
-  const root = parentElement.querySelector(".ll");
-  let instance = instances.get(parentElement);
-  if (!instance || instance.root !== root) {
-    instance = new LiveLandscape(root);
-    instances.set(parentElement, instance);
-  }
-  instance.update(data, (state) => setTriggerValue("release", state));
-  return () => {
-    instance.destroy();
-    instances.delete(parentElement);
-  };
-}
+export default mountComponent(".ll", LiveLandscape);

@@ -3,13 +3,16 @@ gradients, mirroring core) and live_format.js (fmt, snap).
 
 A components v2 script is one ES module given as a string, so each component's script is these shared
 files followed by its own (`component_script`): one copy of the math in the repository, checked against
-core by tests/shared/test_live_math.py.
+core by tests/shared/test_live_math.py. live_component.js holds the drag plumbing the components share,
+live_controls.css their shared styles (`component_style`).
 """
 
 from pathlib import Path
 
+import streamlit as st
+
 FOLDER = Path(__file__).parent
-SHARED_FILES = ("ce_math.js", "live_format.js")
+SHARED_FILES = ("ce_math.js", "live_format.js", "live_component.js")
 
 
 def shared_script():
@@ -17,7 +20,35 @@ def shared_script():
     return "\n".join((FOLDER / name).read_text(encoding="utf-8") for name in SHARED_FILES)
 
 
+def component_style(path):
+    """The shared styles (live_controls.css: the live slider, the focus ring) followed by the component's
+    own CSS at `path`."""
+    shared = (FOLDER / "live_controls.css").read_text(encoding="utf-8")
+    return shared + "\n" + Path(path).read_text(encoding="utf-8")
+
+
 def component_script(path):
     """The shared modules followed by the component's own script at `path` (it uses their functions by
     name; its `export default` is the component's mount function)."""
     return shared_script() + "\n" + Path(path).read_text(encoding="utf-8")
+
+
+def define_component(name, root_class, folder, stem):
+    """A components v2 component drawn in the page on <div class=root_class>, from `stem`.js and `stem`.css
+    in `folder` with the shared script and styles in front."""
+    return st.components.v2.component(
+        name,
+        html=f'<div class="{root_class}"></div>',
+        css=component_style(Path(folder) / f"{stem}.css"),
+        js=component_script(Path(folder) / f"{stem}.js"),
+    )
+
+
+def show_component(component, key, data, on_release):
+    """Mount `component` with `data`; a release (its "release" trigger) calls `on_release(sent)` as a
+    callback, before the page script, with what the browser sent (untrusted: the callee validates)."""
+
+    def released():
+        on_release(st.session_state[key].get("release"))
+
+    component(key=key, data=data, on_release_change=released)
