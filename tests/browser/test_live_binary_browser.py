@@ -13,8 +13,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
-from st_harness import ConsoleRecorder, horizontal_overflow, wait_idle
+from st_harness import wait_idle
 
 from topics import binary
 from topics.shared.formatting import fmt
@@ -28,7 +29,6 @@ Y_KNOB = f"{BOX} .lb-knob-track"
 CELLS = f"{BOX} .lb-value"
 NOTE = f"{BOX} .lb-note"
 FIRST_LOSS = ".st-key-bin_losses [data-testid=stMetricValue] >> nth=0"
-MAIN = "[data-testid=stMain]"
 SPECS = binary.state.url_specs()
 LOAD_TIMEOUT_MS = 90_000
 WIDTH, PAD_LEFT, PAD_RIGHT = 600, 40, 12  # the chart's viewBox (live_binary.js)
@@ -161,23 +161,11 @@ def test_keyboard_moves_the_point_and_y(page):
 
 
 def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
-    context = chromium.new_context(
-        base_url=app_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
-    )
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    recorder = ConsoleRecorder(page)
-    try:
+    with phone_page(chromium, app_url) as (page, touch):
         open_page(page)
         page.locator(CHART).scroll_into_view_if_needed()
         wait_idle(page)
-        scroll_before = page.locator(MAIN).evaluate("(el) => el.scrollTop")
-        cdp = context.new_cdp_session(page)
-
-        def touch(kind, point):
-            points = [] if kind == "touchEnd" else [{"x": point[0], "y": point[1], "id": 1}]
-            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
+        scroll_before = main_scroll(page)
         touch("touchStart", chart_point(page, 2.35))
         for z in np.linspace(2.35, 8.0, 8):
             touch("touchMove", chart_point(page, z))
@@ -187,10 +175,4 @@ def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
         state = url_state(page)
         assert abs(state.z - 8.0) < 0.2
         expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(state)[0])
-        assert page.locator(MAIN).evaluate("(el) => el.scrollTop") == scroll_before
-        assert page.locator(CHART).evaluate("(el) => getComputedStyle(el).touchAction") == "none"
-        wide = {name: sizes for name, sizes in horizontal_overflow(page).items() if sizes[0] > sizes[1] + 1}
-        assert not wide, f"horizontal scroll at 390 px: {wide}"
-    finally:
-        context.close()
-    assert not recorder.problems, recorder.problems
+        assert_touch_kept_the_page(page, scroll_before, CHART, Y_KNOB)

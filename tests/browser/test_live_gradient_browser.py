@@ -12,8 +12,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
-from st_harness import ConsoleRecorder, horizontal_overflow, wait_idle
+from st_harness import wait_idle
 
 from topics import gradient
 from topics.shared import sample
@@ -27,7 +28,6 @@ CELLS = f"{BOX} .ll-value"
 PATH = f"{BOX} .ll-path"
 ARROW = f"{BOX} .ll-arrow"
 LOSS = ".st-key-gr_loss [data-testid=stMetricValue]"
-MAIN = "[data-testid=stMain]"
 SPECS = gradient.state.url_specs()
 LOAD_TIMEOUT_MS = 90_000
 
@@ -124,23 +124,11 @@ def test_keyboard_moves_the_point(page):
 
 
 def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
-    context = chromium.new_context(
-        base_url=app_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
-    )
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    recorder = ConsoleRecorder(page)
-    try:
+    with phone_page(chromium, app_url) as (page, touch):
         open_page(page)
         page.locator(MAP).scroll_into_view_if_needed()
         wait_idle(page)
-        scroll_before = page.locator(MAIN).evaluate("(el) => el.scrollTop")
-        cdp = context.new_cdp_session(page)
-
-        def touch(kind, point):
-            points = [] if kind == "touchEnd" else [{"x": point[0], "y": point[1], "id": 1}]
-            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
+        scroll_before = main_scroll(page)
         touch("touchStart", map_point(page, -1.0, -1.9))
         for z1 in np.linspace(-1.0, 3.0, 8):
             touch("touchMove", map_point(page, z1, -1.9))
@@ -149,10 +137,4 @@ def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
         values = url_values(page)
         assert abs(values["gr_z1"] - 3.0) <= 0.2
         expect(page.locator(LOSS)).to_have_text(core_cells(values)[0])
-        assert page.locator(MAIN).evaluate("(el) => el.scrollTop") == scroll_before
-        assert page.locator(MAP).evaluate("(el) => getComputedStyle(el).touchAction") == "none"
-        wide = {name: sizes for name, sizes in horizontal_overflow(page).items() if sizes[0] > sizes[1] + 1}
-        assert not wide, f"horizontal scroll at 390 px: {wide}"
-    finally:
-        context.close()
-    assert not recorder.problems, recorder.problems
+        assert_touch_kept_the_page(page, scroll_before, MAP)

@@ -13,8 +13,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
-from st_harness import ConsoleRecorder, horizontal_overflow, wait_idle
+from st_harness import wait_idle
 
 from topics import playground
 from topics.shared import sample
@@ -31,7 +32,6 @@ TARGET_TEXTS = f"{BOX} .dl-target-values .dl-value"
 GRADS = f"{BOX} .dl-grads .dl-value"
 KNOBS = f"{BOX} .dl-knob-track"
 LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
-MAIN = "[data-testid=stMain]"
 SPECS = playground.state.url_specs()
 DEFAULT_LOSS = "0.4170"
 
@@ -215,23 +215,11 @@ def test_a_url_with_every_live_value_opens_them_in_the_component(page):
 
 
 def test_touch_drag_of_the_temperature_at_390px_does_not_scroll(chromium, app_url):
-    context = chromium.new_context(
-        base_url=app_url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
-    )
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    recorder = ConsoleRecorder(page)
-    try:
+    with phone_page(chromium, app_url) as (page, touch):
         open_page(page, "pg_target=soft")
         page.locator(KNOBS).first.scroll_into_view_if_needed()
         wait_idle(page)
-        scroll_before = page.locator(MAIN).evaluate("(el) => el.scrollTop")
-        cdp = context.new_cdp_session(page)
-
-        def touch(kind, point):
-            points = [] if kind == "touchEnd" else [{"x": point[0], "y": point[1], "id": 1}]
-            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
+        scroll_before = main_scroll(page)
         touch("touchStart", knob_point(page, 0, temperature_fraction(1.0)))
         for value in np.geomspace(1.0, 0.5, 8):
             touch("touchMove", knob_point(page, 0, temperature_fraction(value)))
@@ -242,11 +230,4 @@ def test_touch_drag_of_the_temperature_at_390px_does_not_scroll(chromium, app_ur
         state = sample.SampleState(target_kind="soft", soft_weights=(0.6, 0.3, 0.1), temperature=0.5)
         expect(page.locator(LOSS)).to_have_text(fmt(sample.evaluate(state).loss))
         wait_idle(page)
-        assert page.locator(MAIN).evaluate("(el) => el.scrollTop") == scroll_before
-        for selector in (KNOBS, TARGET_TRACKS):
-            assert page.locator(selector).first.evaluate("(el) => getComputedStyle(el).touchAction") == "none"
-        wide = {name: sizes for name, sizes in horizontal_overflow(page).items() if sizes[0] > sizes[1] + 1}
-        assert not wide, f"horizontal scroll at 390 px: {wide}"
-    finally:
-        context.close()
-    assert not recorder.problems, recorder.problems
+        assert_touch_kept_the_page(page, scroll_before, KNOBS, TARGET_TRACKS)
