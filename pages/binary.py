@@ -11,6 +11,7 @@ from ui.controls import radio, slider
 from ui.editable_table import matrix_tables
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, paragraphs, t
+from ui.live_binary import live_binary
 from ui.readouts import arrow_table, latex_blocks, metric_row
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -26,8 +27,7 @@ CHECK_WORDS = CheckWords(switch="bin.check.open", closed="bin.check.closed", agr
 
 
 def link_prediction(moved=None):
-    """Keep the logit and the probability linked through the sigmoid: the control not shown (or not just
-    moved) follows the other (a link may carry either)."""
+    """Keep z and p linked through the sigmoid: the control not shown (or just moved) follows the other."""
     if (moved or st.session_state.bin_form) == "logit":
         set_values({"bin_p": binary.state.prob_for_logit(st.session_state.bin_z)})
     else:
@@ -133,6 +133,7 @@ control_column, view_column = st.columns([1, 2], gap="large")
 with view_column:
     metric_row(binary.words.loss_metrics(readout, lang), key="bin_losses")
     metric_row(binary.words.part_metrics(readout, lang), key="bin_parts")
+    live_binary("bin_live", binary.figures.live_data(state, readout, lang), to_values=binary.state.released)
     st.caption(t("bin.readout_note"))
     st.caption(t("bin.formula"))
     latex_blocks(binary.formulas.formula_lines(readout, state))

@@ -11,6 +11,7 @@ from ui.charts import show_figure
 from ui.controls import slider
 from ui.errors import friendly_fragment
 from ui.language import current_language, paragraphs, t
+from ui.live_landscape import live_landscape
 from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -33,6 +34,12 @@ def move_to_click():
         st.session_state._gr_clicked = True
 
 
+def drag_point(z1, z2):
+    """A release of the live map: move the point there; like a click, the whole page shows it."""
+    if messages.apply(PAGE, "map", gradient.state.released_point, z1, z2).values:
+        st.session_state._gr_clicked = True
+
+
 def chart(page_figure, key, box, **options):
     """A chart inside a container keyed `box` (the browser tests find it by that class)."""
     with st.container(key=box):
@@ -47,14 +54,8 @@ def controls():
     for index in (1, 2):
         slider(SPEC[f"gr_z{index}"], t("gr.logit", index=index), format="%.1f")
     st.caption(t("gr.z0_note"))
-    classes = list(range(gradient.state.NUM_CLASSES))
-    st.radio(
-        t("gr.true_class"),
-        classes,
-        key="gr_class",
-        horizontal=True,
-        format_func=lambda k: t("gr.class_name", index=k),
-    )
+    classes, class_name = list(range(gradient.state.NUM_CLASSES)), lambda k: t("gr.class_name", index=k)
+    st.radio(t("gr.true_class"), classes, key="gr_class", horizontal=True, format_func=class_name)
     slider(SPEC["gr_t"], t("gr.temperature"), format="%.1f", help=t("gr.temperature_help"))
     slider(SPEC["gr_eps"], t("gr.smoothing"), help=paragraphs("gr.smoothing_help", "smoothing.torch"))
 
@@ -106,6 +107,8 @@ def landscape_panel(lang):
     slider(SPEC["gr_steps"], t("gr.steps"), right)
     messages.toast(PAGE, "map", icon=":material/ads_click:")
     land = gradient.numbers.landscape(state, values["gr_lr"], values["gr_steps"])
+    live_map = gradient.figures.live_data(state, land, values, lang, chart_theme())
+    live_landscape("gr_live", live_map, on_release=drag_point)
     landscape = gradient.figures.landscape_page_figure(state, land, values, lang, chart_theme())
     chart(landscape, MAP_KEY, "gr_landscape", on_select=move_to_click, selection_mode="points")
     with st.container(key="gr_path_caption"):

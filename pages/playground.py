@@ -51,8 +51,10 @@ def controls(state, lang):
     slider(SPEC["pg_k"], t("pg.num_classes"))
     modes = playground.state.INPUT_MODES
     st.segmented_control(t("pg.input"), modes, key="pg_input", format_func=labels("pg.input"), required=True)
-    if st.session_state.pg_input == "drag":
-        st.caption(t("pg.drag.help"))
+    live = st.session_state.pg_input == "drag"  # the target, T and eps move in the bars' component too
+    if live:
+        radio(SPEC["pg_target"], t("pg.target_kind"), horizontal=True, format_func=labels("pg.target"))
+        st.caption(t("pg.drag.help_live"))
         with st.container(key="pg_drag_box"):
             drag_logits("pg_drag", playground.figures.drag_data(state, lang), on_release=release_drag)
     else:
@@ -69,8 +71,9 @@ def controls(state, lang):
         st.button(
             t("pg.reset"), on_click=change, args=reset, icon=":material/restart_alt:", key="pg_reset_button"
         )
-    target_controls(state.num_classes)
-    slider(SPEC["pg_t"], t("pg.temperature"), format="%.1f", help=t("pg.temperature_help"))
+    if not live:
+        target_controls(state.num_classes)
+        slider(SPEC["pg_t"], t("pg.temperature"), format="%.1f", help=t("pg.temperature_help"))
 
 
 def target_controls(num_classes):

@@ -19,6 +19,7 @@ from st_harness import ROOT, ConsoleRecorder, horizontal_overflow, wait_idle
 from topics import playground
 from topics.shared import sample
 from topics.shared.formatting import fmt
+from ui.live_math import component_script
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ PROB_TEXTS = ".st-key-pg_drag_box .dl-prob-values .dl-value"
 PREVIEW_LOSS = ".st-key-pg_drag_box .dl-loss"
 LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
 MAIN = "[data-testid=stMain]"
-JS_SOURCE = ROOT / "ui" / "drag_logits" / "drag_logits.js"
+JS_SOURCE = component_script(ROOT / "ui" / "drag_logits" / "drag_logits.js")  # with ui/live_math
 DEFAULTS = {spec.key: spec.default for spec in playground.state.url_specs()}
 
 
@@ -187,7 +188,8 @@ def agreement_states():
 
 
 def test_javascript_preview_agrees_with_core(page):
-    """The component's own file, imported in Chromium: preview() and fmt() against core."""
+    """The component's script (with the shared math), imported in Chromium: its readout and fmt() against
+    core (tests/shared/test_live_math.py checks the math itself on thousands of states in Node)."""
     states = agreement_states()
     cases = [
         {
@@ -202,9 +204,9 @@ def test_javascript_preview_agrees_with_core(page):
         """async ([source, cases]) => {
           const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
           const js = await import(url);
-          return cases.map((c) => js.preview(c.logits, c.target, c.temperature));
+          return cases.map((c) => js.categoricalReadout(c.logits, c.target, c.temperature));
         }""",
-        [JS_SOURCE.read_text(encoding="utf-8"), cases],
+        [JS_SOURCE, cases],
     )
     numbers = []
     for state, result in zip(states, results, strict=True):
@@ -224,6 +226,6 @@ def test_javascript_preview_agrees_with_core(page):
           const js = await import(url);
           return numbers.map(([value, decimals]) => js.fmt(value, decimals));
         }""",
-        [JS_SOURCE.read_text(encoding="utf-8"), numbers],
+        [JS_SOURCE, numbers],
     )
     assert texts == [fmt(value, decimals) for value, decimals in numbers]

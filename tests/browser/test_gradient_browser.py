@@ -56,6 +56,7 @@ def test_gradient_page_shows_the_seed_numbers_and_every_chart(page):
 
 def test_a_click_on_the_map_moves_the_point_and_every_number(page):
     open_gradient(page)
+    page.locator(MAP).scroll_into_view_if_needed()  # below the live map (ui/live_landscape)
     area = page.locator(f"{MAP} .nsewdrag").first.bounding_box()
     low, high = gradient.state.LOGIT_RANGE
     z1, z2 = 2.0, 3.0  # on the click grid (0.5 apart)

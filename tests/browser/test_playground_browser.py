@@ -56,7 +56,7 @@ def slider_value(page, key: str) -> float:
 
 def drag_bar_values(page) -> list[float]:
     """The logits the drag bars show (their aria-valuenow), in class order."""
-    bars = page.locator(".st-key-pg_drag_box").get_by_role("slider")
+    bars = page.locator(".st-key-pg_drag_box .dl-track")  # the logit bars (T and soft labels are sliders too)
     expect(bars.first).to_be_visible()
     values = bars.evaluate_all("(els) => els.map((el) => el.getAttribute('aria-valuenow'))")
     return [float(value) for value in values]

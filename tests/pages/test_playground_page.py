@@ -69,13 +69,15 @@ def drag_bar_data(app):
     return json.loads(drag_bars(app).json)
 
 
-def release_drag(app, logits):
-    """Run the page as after the browser let go of a drag bar: the component's "logits" trigger, sent
-    the way the frontend sends it (AppTest has no API for components v2 yet, hence the private calls)."""
+def release_drag(app, logits, **others):
+    """Run the page as after the browser let go of a drag bar: the component's "release" trigger with the
+    state it sends (`logits`, and any of weights, trueClass, temperature, smoothing), sent the way the
+    frontend sends it (AppTest has no API for components v2 yet, hence the private calls)."""
     states = app._tree.get_widget_states()
     trigger = states.widgets.add()
     trigger.id = f"$$STREAMLIT_INTERNAL_KEY_{drag_bars(app).id}__events"
-    trigger.json_trigger_value = json.dumps([{"event": "logits", "value": logits}])
+    sent = {"logits": logits, **others} if isinstance(logits, list | type(None)) else logits
+    trigger.json_trigger_value = json.dumps([{"event": "release", "value": sent}])
     return app._run(states)
 
 
@@ -99,7 +101,9 @@ def test_number_of_classes_adds_sliders_and_changes_the_loss(slider_app):
     assert shown_loss(slider_app) == core_loss(pg_k=5)
 
 
-def test_true_class_temperature_smoothing_and_soft_labels(app):
+def test_true_class_temperature_smoothing_and_soft_labels(slider_app):
+    """With the sliders; with the drag bars the target, T and eps are set in the live component."""
+    app = slider_app
     app.selectbox(key="pg_class").set_value(2).run()
     assert shown_loss(app) == core_loss(pg_class=2)
     app.slider(key="pg_t").set_value(2.5).run()
@@ -147,7 +151,23 @@ def test_drag_bars_are_the_default_and_draw_the_url_state():
     )
     assert data == playground.figures.drag_data(state, "en")
     assert data["logits"] == [3.5, 1.0, 0.1, -2.0]
-    assert data["labels"][3] == "★3"
+    assert data["trueLabels"][3] == "★3" and data["trueClass"] == 3 and data["temperature"] == 2.0
+
+
+def test_a_released_target_temperature_and_smoothing_set_the_page_and_the_url(app):
+    app.radio(key="pg_target").set_value("smoothed").run()
+    release_drag(app, [2.0, 1.0, 0.1], trueClass=2, temperature=0.5, smoothing=0.25)
+    assert not app.exception
+    assert shown_loss(app) == core_loss(pg_target="smoothed", pg_class=2, pg_t=0.5, pg_eps=0.25)
+    assert {key: app.query_params[key] for key in ("pg_class", "pg_t", "pg_eps")} == {
+        "pg_class": "2",
+        "pg_t": "0.5",
+        "pg_eps": "0.25",
+    }
+    app.radio(key="pg_target").set_value("soft").run()
+    release_drag(app, [2.0, 1.0, 0.1], weights=[0.2, 0.2, 0.6])
+    assert shown_loss(app) == core_loss(pg_target="soft", pg_t=0.5, pg_y0=0.2, pg_y1=0.2, pg_y2=0.6)
+    assert drag_bar_data(app)["weights"] == [0.2, 0.2, 0.6]
 
 
 def test_a_released_drag_sets_the_loss_and_the_url_and_a_link_reopens_it(app):

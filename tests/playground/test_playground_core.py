@@ -209,18 +209,41 @@ def test_generated_torch_snippet_runs_and_prints_the_pages_numbers(state):
     np.testing.assert_allclose([float(g) for g in printed_gradient.split(",")], readout.gradient, atol=6e-5)
 
 
-def test_drag_data_carries_cores_target_and_the_figures_labels_and_colours():
+def test_drag_data_carries_the_state_and_the_figures_labels_and_colours():
     state = sample.SampleState(
         logits=(1.0, -2.0, 0.5, 3.0), target_kind="smoothed", true_class=2, smoothing=0.2, temperature=0.5
     )
     data = playground.figures.drag_data(state, "zh")
-    np.testing.assert_allclose(data["target"], sample.target_distribution(state))
     assert data["logits"] == [1.0, -2.0, 0.5, 3.0] and data["temperature"] == 0.5
-    assert data["labels"] == figures.class_labels(4, 2, "zh") and data["trueClass"] == 2
+    assert data["targetKind"] == "smoothed" and data["trueClass"] == 2 and data["smoothing"] == 0.2
+    assert data["labels"] == figures.class_labels(4, None, "zh")
+    assert data["trueLabels"][2] == figures.class_labels(4, 2, "zh")[2]
     assert data["colours"] == figures.PALETTE[:4]
     assert data["text"]["valueText"] == "{z},概率 {p}"
+    assert "{lse}" in data["text"]["lossTerms"] and "{kl}" in data["text"]["klLine"]
     soft = playground.figures.drag_data(sample.SampleState(target_kind="soft", soft_weights=(1, 1, 2)))
-    assert soft["trueClass"] is None and "★" not in "".join(soft["labels"])
+    assert soft["trueClass"] is None and soft["weights"] == [1.0, 1.0, 2.0]
+    assert "★" not in "".join(soft["labels"])
+
+
+@pytest.mark.parametrize(
+    "sent, expected",
+    [
+        (
+            {"logits": [2.04, 1, 0], "weights": [0.504, 0.3, 0.2], "trueClass": 2, "temperature": 2.04},
+            {"pg_k": 3, "pg_z0": 2.0, "pg_z1": 1.0, "pg_z2": 0.0, "pg_y0": 0.5, "pg_y1": 0.3, "pg_y2": 0.2}
+            | {"pg_class": 2, "pg_t": 2.0},
+        ),
+        ({"smoothing": 0.337, "trueClass": None}, {"pg_eps": 0.34}),
+        ({"weights": [0.5, 0.5], "trueClass": 3, "temperature": 0.0, "smoothing": 1.5}, {}),  # stale or out
+        ({"weights": [0.5, float("nan"), 0.1], "trueClass": 1.5, "temperature": True}, {}),
+        ({"weights": [0.5, -0.1, 0.1], "trueClass": "1", "temperature": "2"}, {}),
+        ([1.0, 2.0, 3.0], {}),
+        (None, {}),
+    ],
+)
+def test_a_release_of_the_live_controls_sets_only_valid_values(sent, expected):
+    assert playground.state.dragged(sent, 3).values == expected
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,9 @@ from topics.binary.numbers import (
     multilabel,
     probability_gradient_curve,
     probability_grid,
+    unweighted_logit_loss,
 )
-from topics.binary.state import LOGIT_RANGE, state_from_values
+from topics.binary.state import LABEL_STEP, LOGIT_RANGE, LOGIT_STEP, PROB_STEP, state_from_values
 from topics.shared.cache import cached_by
 from topics.shared.figures import (
     BLACK,
@@ -371,6 +372,49 @@ def multilabel_figure(result, labels, lang="en", theme="light"):
 
 def multilabel_alt(result, lang="en"):
     return text(lang, "bin.alt.multilabel", values=fmt_vector(result.losses), mean=fmt(result.mean))
+
+
+def live_data(state, readout, lang="en"):
+    """What the live chart (ui/live_binary) draws: the state, core's readout as the page writes it (shown
+    whenever nothing moves), the prediction's range and grid, colours and words. While the point or y
+    moves the browser computes the same readout with the shared math (ui/live_math)."""
+    form = state.form
+    x_range, x_step = (LOGIT_RANGE, LOGIT_STEP) if form == "logit" else ((0.0, 1.0), PROB_STEP)
+    rows = ("bceLogits", "bceProbs", "kerasLogits", "kerasProbs", "floor", "kl", "gradZ", "gradP")
+    keys = ("logits", "probs", "keras_logits", "keras_probs", "floor", "kl", "grad_z", "grad_p")
+    values = (readout.bce_logits, readout.bce_probs, readout.keras_logits, readout.keras_probs)
+    values += (readout.floor, readout.kl, readout.grad_z, readout.grad_p)
+    core = {name: fmt(value) for name, value in zip(rows, values, strict=True)}
+    placeholders = {"w": "{w}", "weighted": "{weighted}", "plain": "{plain}"}
+    pos_weight_text = text(lang, "bin.live.pos_weight_text", **placeholders)
+    filled = {"w": fmt(state.pos_weight, 1), "weighted": fmt(readout.bce_logits)}
+    plain = fmt(unweighted_logit_loss(readout))
+    core["posWeight"] = text(lang, "bin.live.pos_weight_text", **filled, plain=plain)
+    core["linked"] = f"p = {fmt(readout.p)}" if form == "logit" else f"z = {fmt(readout.z)}"
+    linked_label = text(lang, "bin.linked_label_p" if form == "logit" else "bin.linked_label_z")
+    labels = [[name, text(lang, f"bin.m.{key}")] for name, key in zip(rows, keys, strict=True)]
+    labels += [["posWeight", text(lang, "bin.live.pos_weight")], ["linked", linked_label]]
+    return {
+        "form": form,
+        "x": float(state.z if form == "logit" else state.p),
+        "y": float(state.y),
+        "posWeight": float(state.pos_weight),
+        "smoothing": float(state.smoothing),
+        "xRange": list(x_range),
+        "xStep": x_step,
+        "yStep": LABEL_STEP,
+        "core": core,
+        "text": {
+            "group": text(lang, "bin.live.group"),
+            "title": text(lang, "bin.live.title_z" if form == "logit" else "bin.live.title_p"),
+            "pointLabel": text(lang, "bin.z" if form == "logit" else "bin.p"),
+            "pointText": text(lang, "bin.live.point_text", x="{x}", loss="{loss}"),
+            "yLabel": text(lang, "bin.y"),
+            "rows": labels,
+            "posWeightText": pos_weight_text,
+            "saturated": text(lang, "bin.live.saturated", p="{p}"),
+        },
+    }
 
 
 def curves_page_figure(readout, lang="en", theme="light"):

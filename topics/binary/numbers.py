@@ -91,6 +91,13 @@ def _evaluate(state):
     )
 
 
+def unweighted_logit_loss(readout):
+    """BCEWithLogitsLoss at the readout's z and y without pos_weight (float32): what pos_weight changes."""
+    z, y = np.array([readout.z], FLOAT32), np.array([readout.y], FLOAT32)
+    with np.errstate(invalid="ignore"):
+        return float(losses.binary_cross_entropy_with_logits(z, y))
+
+
 def keras_value(y, pred, from_logits, smoothing=0.0):
     """keras.losses.BinaryCrossentropy(from_logits, label_smoothing)(y, pred) on one float32 value."""
     y_true, y_pred = np.asarray(y, FLOAT32).reshape(1, 1), np.asarray(pred, FLOAT32).reshape(1, 1)

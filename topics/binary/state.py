@@ -11,7 +11,7 @@ from core.losses import logit
 from topics.shared.url_params import BoolParam, ChoiceParam, FloatParam, IntParam, MatrixParam
 
 FORMS = ("logit", "prob")  # the prediction as BCEWithLogitsLoss's z, or as BCELoss's p
-LOGIT_RANGE = (-10.0, 10.0)
+LOGIT_RANGE = (-20.0, 20.0)  # far enough for float32 to round sigmoid(z) to 0 and 1 (|z| > 17)
 LOGIT_STEP, PROB_STEP, LABEL_STEP = 0.01, 0.001, 0.01
 POS_WEIGHT_RANGE = (0.1, 10.0)
 FAR_RANGE = (1, 100)  # |z| of "the ends" panel
@@ -51,10 +51,33 @@ def prob_for_logit(z):
 
 
 def logit_for_prob(p):
-    """z = log(p / (1 - p)) on the z slider's grid, held inside LOGIT_RANGE (p = 0 or 1 gives -10 or 10)."""
+    """z = log(p / (1 - p)) on the z slider's grid, held inside LOGIT_RANGE (p = 0 or 1 gives -20 or 20)."""
     with np.errstate(divide="ignore"):
         z = float(logit(np.float64(p)))
     return round(round(float(np.clip(z, *LOGIT_RANGE)) / LOGIT_STEP) * LOGIT_STEP, 2)
+
+
+def released(raw, form):
+    """Control values for the live chart's release {x, y}: x is z or p (the page's `form`), on its grid and
+    with the other linked through the sigmoid; y on its grid. A broken or out-of-range part changes
+    nothing (the browser is not trusted)."""
+    if not isinstance(raw, dict):
+        return {}
+    values = {}
+    x, y = raw.get("x"), raw.get("y")
+    if form == "logit" and _is_number(x) and LOGIT_RANGE[0] <= x <= LOGIT_RANGE[1]:
+        z = round(round(x / LOGIT_STEP) * LOGIT_STEP, 2)
+        values |= {"bin_z": z, "bin_p": prob_for_logit(z)}
+    elif form == "prob" and _is_number(x) and 0 <= x <= 1:
+        p = round(round(x / PROB_STEP) * PROB_STEP, 3)
+        values |= {"bin_p": p, "bin_z": logit_for_prob(p)}
+    if _is_number(y) and 0 <= y <= 1:
+        values["bin_y"] = round(round(y / LABEL_STEP) * LABEL_STEP, 2)
+    return values
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,42 @@ JACOBIAN_SCALE = [[0.0, VERMILION], [0.5, "#FFFFFF"], [1.0, BLUE]]
 JACOBIAN_LIMIT = 0.25  # |J_kj| <= 1/4 for every p (p(1 - p) and p_k p_j are at most 1/4)
 
 
+def live_data(state, land, values, lang="en", theme="light"):
+    """What the live map (ui/live_landscape) draws: the point, the true class, T, eps, the learning rate and
+    steps, core's loss, gradient and path end (shown whenever nothing moves), the square, the figure's
+    colour scale and words. While the point moves the browser computes the same from the shared math."""
+    gradient = evaluate(state).gradient
+    steps = values["gr_steps"]
+    return {
+        "z1": float(state.logits[1]),
+        "z2": float(state.logits[2]),
+        "trueClass": int(state.true_class),
+        "temperature": float(state.temperature),
+        "smoothing": float(state.smoothing if state.target_kind == "smoothed" else 0.0),
+        "learningRate": float(values["gr_lr"]),
+        "steps": int(steps),
+        "range": list(LOGIT_RANGE),
+        "step": 0.1,
+        "scale": LOSS_SCALES[theme],
+        "core": {
+            "loss": fmt(land.point_loss),
+            "gradient": f"({', '.join(fmt(g) for g in gradient)})",
+            "pathEnd": fmt(land.path.losses[-1]),
+        },
+        "text": {
+            "group": text(lang, "gr.live.group"),
+            "title": text(lang, "gr.live.title", true_class=state.true_class),
+            "pointLabel": text(lang, "gr.live.point_label"),
+            "pointText": text(lang, "gr.live.point_text", z1="{z1}", z2="{z2}", loss="{loss}"),
+            "rows": [
+                ["loss", text(lang, "gr.loss")],
+                ["gradient", text(lang, "gr.live.gradient")],
+                ["pathEnd", text(lang, "gr.live.path_end", steps=steps, lr=fmt(values["gr_lr"], 2))],
+            ],
+        },
+    }
+
+
 def landscape_figure(land, true_class, lang="en", theme="light"):
     """Contour map of the loss over (z1, z2) with z0 = 0, arrows of -grad, the descent path, the current
     point, the smoothing minimum (if any) and an invisible grid of points a click can select."""

@@ -63,6 +63,15 @@ def values_for_point(z1, z2):
     }
 
 
+def released_point(z1, z2):
+    """The Change a release of the live map asks for: the point moves to (z1, z2) (the browser is not
+    trusted: anything but two finite numbers changes nothing)."""
+    numbers = [z for z in (z1, z2) if isinstance(z, int | float) and not isinstance(z, bool)]
+    if len(numbers) != 2 or not np.all(np.isfinite(numbers)):
+        return Change({})
+    return Change(values_for_point(z1, z2))
+
+
 def clicked(points):
     """The Change a click on the landscape asks for: the point moves to the clicked grid point (`points`:
     what the chart's selection holds), said with its coordinates; nothing for a click on no point."""

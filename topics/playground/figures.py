@@ -6,7 +6,15 @@ Numbers in, go.Figure out, through topics.shared.figures' template and palette.
 import numpy as np
 
 from topics.playground.numbers import descent_path, gradient_story
-from topics.playground.state import LOGIT_RANGE, LOGIT_STEP, state_from_values
+from topics.playground.state import (
+    LOGIT_RANGE,
+    LOGIT_STEP,
+    SMOOTHING_STEP,
+    TEMPERATURE_RANGE,
+    TEMPERATURE_STEP,
+    WEIGHT_STEP,
+    state_from_values,
+)
 from topics.playground.words import CAPTION_DECIMALS, caption_fields
 from topics.shared.figures import (
     CHART_HEIGHT,
@@ -21,7 +29,7 @@ from topics.shared.figures import (
 )
 from topics.shared.formatting import fmt, fmt_vector
 from topics.shared.i18n import text
-from topics.shared.sample import evaluate, target_distribution
+from topics.shared.sample import evaluate
 
 
 def logits_figure(logits, true_class, lang="en", theme="light"):
@@ -180,32 +188,66 @@ def _direction(gradient_entry, lang):
     return text(lang, "fig.moves_down") if gradient_entry > 0 else ""
 
 
+def control_keys(num_classes):
+    """Each live control's URL key, by the component's control kind (an exercise may lock any of them)."""
+    return {
+        "logit": [f"pg_z{k}" for k in range(num_classes)],
+        "weight": [f"pg_y{k}" for k in range(num_classes)],
+        "class": "pg_class",
+        "temperature": "pg_t",
+        "smoothing": "pg_eps",
+    }
+
+
 def drag_data(state, lang="en"):
-    """What the draggable logit bars (ui/drag_logits) draw: the logits, the target distribution y from
-    core (so the browser never re-derives class / soft / smoothed targets), T, the axis, the class
-    labels and colours of the figures, and the words in `lang`. The browser computes from these only
-    p = softmax(z / T), L = -sum_k y_k log p_k and (p - y) / T while a bar is dragged."""
-    true_class = None if state.target_kind == "soft" else state.true_class
+    """What the live controls (ui/drag_logits) draw: the logits, the target kind with its class, soft
+    weights and smoothing, T, the ranges and steps of every control, the class labels and colours of the
+    figures, and the words in `lang`. While a control moves the browser computes from these, with the
+    shared math of ui/live_math, what core computes on release (topics.shared.sample.evaluate)."""
     num_classes = state.num_classes
+    true_class = None if state.target_kind == "soft" else state.true_class
+    weights = list(state.soft_weights) + [0.0] * (num_classes - len(state.soft_weights))
     return {
         "logits": [float(z) for z in state.logits],
-        "controls": [f"pg_z{k}" for k in range(num_classes)],  # each bar's control (an exercise may lock it)
-        "target": [float(y) for y in target_distribution(state)],
+        "targetKind": state.target_kind,
+        "trueClass": true_class,
+        "weights": [float(w) for w in weights[:num_classes]],
+        "smoothing": float(state.smoothing),
         "temperature": float(state.temperature),
+        "controlKeys": control_keys(num_classes),
         "range": list(LOGIT_RANGE),
         "step": LOGIT_STEP,
-        "labels": class_labels(num_classes, true_class, lang),
-        "trueClass": true_class,
+        "weightStep": WEIGHT_STEP,
+        "temperatureRange": list(TEMPERATURE_RANGE),
+        "temperatureStep": TEMPERATURE_STEP,
+        "smoothingStep": SMOOTHING_STEP,
+        "labels": class_labels(num_classes, None, lang),
+        "trueLabels": [text(lang, "fig.true_label", index=k) for k in range(num_classes)],
         "colours": [PALETTE[k % len(PALETTE)] for k in range(num_classes)],
-        "text": {
-            "group": text(lang, "pg.drag.group"),
-            "logits": text(lang, "pg.drag.logits"),
-            "probs": text(lang, "pg.drag.probs"),
-            "gradient": text(lang, "pg.drag.gradient"),
-            "loss": text(lang, "pg.loss"),
-            "sliderLabels": [text(lang, "pg.logit", index=k) for k in range(num_classes)],
-            "valueText": text(lang, "pg.drag.value_text", z="{z}", p="{p}"),  # the browser fills these in
-        },
+        "text": drag_words(num_classes, lang),
+    }
+
+
+def drag_words(num_classes, lang):
+    """The live controls' words in `lang`; {z}, {p}, {lse}, ... are filled in by the browser."""
+    fields = ("z", "p", "lse", "target", "loss", "entropy", "kl")
+    placeholders = {name: "{" + name + "}" for name in fields}
+    return {
+        "group": text(lang, "pg.drag.group"),
+        "logits": text(lang, "pg.drag.logits"),
+        "probs": text(lang, "pg.drag.probs"),
+        "target": text(lang, "pg.drag.target"),
+        "gradient": text(lang, "pg.drag.gradient"),
+        "loss": text(lang, "pg.loss"),
+        "trueClass": text(lang, "pg.true_class"),
+        "temperature": text(lang, "pg.temperature"),
+        "smoothing": text(lang, "pg.smoothing"),
+        "sliderLabels": [text(lang, "pg.logit", index=k) for k in range(num_classes)],
+        "targetLabels": [text(lang, "pg.drag.target_label", index=k) for k in range(num_classes)],
+        "classLabels": [text(lang, "pg.drag.class_label", index=k) for k in range(num_classes)],
+        "valueText": text(lang, "pg.drag.value_text", **placeholders),
+        "lossTerms": text(lang, "pg.drag.loss_terms", **placeholders),
+        "klLine": text(lang, "pg.drag.kl_line", **placeholders),
     }
 
 

@@ -17,6 +17,9 @@ LOGIT_STEP = 0.1
 LOGIT_RANGE = (-10.0, 10.0)
 CLASS_RANGE = (2, 10)
 TEMPERATURE_RANGE = (0.1, 10.0)
+TEMPERATURE_STEP = 0.1
+SMOOTHING_STEP = 0.01
+WEIGHT_STEP = 0.01  # the soft weights' grid: fine enough for a dragged target bar
 SEED_LOGITS = (2.0, 1.0, 0.1)  # seed 000's first sample, true class 0
 DEFAULT_SOFT_WEIGHTS = (0.6, 0.3, 0.1)
 MAX_CLASSES = CLASS_RANGE[1]
@@ -34,11 +37,11 @@ def url_specs():
         ChoiceParam("pg_target", TARGET_KINDS, default="class"),
         IntParam("pg_class", 0, MAX_CLASSES - 1, default=0),
         *[
-            FloatParam(f"pg_y{i}", 0.0, 1.0, default=_default_weight(i), step=0.05)
+            FloatParam(f"pg_y{i}", 0.0, 1.0, default=_default_weight(i), step=WEIGHT_STEP)
             for i in range(MAX_CLASSES)
         ],
-        FloatParam("pg_eps", 0.0, 1.0, default=0.1, step=0.01),
-        FloatParam("pg_t", *TEMPERATURE_RANGE, default=1.0, step=0.1),
+        FloatParam("pg_eps", 0.0, 1.0, default=0.1, step=SMOOTHING_STEP),
+        FloatParam("pg_t", *TEMPERATURE_RANGE, default=1.0, step=TEMPERATURE_STEP),
         FloatParam("pg_lr", 0.05, 10.0, default=1.0, step=0.05),
         IntParam("pg_steps", 1, 100, default=20),
         BoolParam("pg_path", default=False),
@@ -87,8 +90,40 @@ def random_draw(num_classes, rng=None):
 
 
 def dragged(raw, num_classes):
-    """The Change the drag bars' release asks for (values_from_drag: nothing for a broken message)."""
-    return Change(values_from_drag(raw, num_classes))
+    """The Change a release of the live controls asks for: `raw` is the browser's {logits, weights,
+    trueClass, temperature, smoothing}; each part that is broken or stale changes nothing."""
+    if not isinstance(raw, dict):
+        return Change({})
+    values = values_from_drag(raw.get("logits"), num_classes)
+    values |= _weights_from_drag(raw.get("weights"), num_classes)
+    true_class = raw.get("trueClass")
+    if _is_number(true_class) and true_class == int(true_class) and 0 <= true_class < num_classes:
+        values["pg_class"] = int(true_class)
+    for key, name, (low, high), step in (
+        ("pg_t", "temperature", TEMPERATURE_RANGE, TEMPERATURE_STEP),
+        ("pg_eps", "smoothing", (0.0, 1.0), SMOOTHING_STEP),
+    ):
+        value = raw.get(name)
+        if _is_number(value) and low <= value <= high:
+            values[key] = _on_grid(value, step)
+    return Change(values)
+
+
+def _weights_from_drag(raw, num_classes):
+    """pg_y0.. for soft weights sent by the browser: K numbers in [0, 1] on the weights' grid, else {}."""
+    if not isinstance(raw, list | tuple) or len(raw) != num_classes:
+        return {}
+    if not all(_is_number(w) and 0 <= w <= 1 for w in raw):
+        return {}
+    return {f"pg_y{i}": _on_grid(w, WEIGHT_STEP) for i, w in enumerate(raw)}
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
+def _on_grid(value, step):
+    return round(round(value / step) * step, 10)
 
 
 def inconsistent_values(values):

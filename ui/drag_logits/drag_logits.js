@@ -1,71 +1,32 @@
-// The playground's draggable logit bars (Streamlit components v2, drawn in the page, not an iframe).
+// The playground's live controls (Streamlit components v2, drawn in the page, not an iframe): the
+// logit bars, the target (soft-label bars, or the true class), the temperature T and label smoothing.
 //
-// Python sends `data` (topics.playground.figures.drag_data): the logits, the target distribution y, the
-// temperature T, the axis, labels, colours and words. While a bar is dragged this file redraws, once
-// per animation frame, the logit bars, the softmax bars and the loss and gradient numbers from the
-// few lines of math below; on release (or a key press) it sends the logits to Python with
-// setTriggerValue("logits", [...]) and the page recomputes everything from core.
-//
-// The math is exported so a browser test can check it against topics.shared.sample.evaluate.
-
-/** log softmax(s) = s - logsumexp(s), stable: the max is subtracted before exp. */
-export function logSoftmax(scaled) {
-  const top = Math.max(...scaled);
-  let sum = 0;
-  for (const value of scaled) sum += Math.exp(value - top);
-  const logSumExp = top + Math.log(sum);
-  return scaled.map((value) => value - logSumExp);
-}
-
-/** For logits z, target y and temperature T: p = softmax(z / T), L = -sum_k y_k log p_k and
- *  dL/dz = (p - y) / T. log p comes from logSoftmax, never log(p), so p_k = 0 gives no NaN. */
-export function preview(logits, target, temperature) {
-  const logProbs = logSoftmax(logits.map((z) => z / temperature));
-  const probs = logProbs.map(Math.exp);
-  let loss = 0;
-  target.forEach((y, k) => {
-    if (y > 0) loss -= y * logProbs[k];
-  });
-  const gradient = probs.map((p, k) => (p - target[k]) / temperature);
-  return { probs, loss, gradient };
-}
-
-/** A logit clipped to [low, high] and put on the sliders' grid (multiples of `step`). */
-export function snap(value, low, high, step) {
-  const clipped = Math.min(high, Math.max(low, value));
-  const decimals = Math.max(0, Math.round(-Math.log10(step)));
-  return Number((Math.round(clipped / step) * step).toFixed(decimals));
-}
-
-/** topics.shared.formatting.fmt: fixed decimals, scientific beyond 1e5 or below 10^-decimals, no "-0.0000". */
-export function fmt(value, decimals = 4) {
-  if (Number.isNaN(value)) return "NaN";
-  if (!Number.isFinite(value)) return value > 0 ? "∞" : "-∞";
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1e5 || (magnitude > 0 && magnitude < 10 ** -decimals)) {
-    // Python writes the exponent with at least two digits: 4.540e-05.
-    return value.toExponential(Math.max(decimals - 1, 1)).replace(/e([+-])(\d)$/, "e$10$2");
-  }
-  const text = value.toFixed(decimals);
-  return text.startsWith("-") && Number(text) === 0 ? text.slice(1) : text;
-}
+// Python sends `data` (topics.playground.figures.drag_data): the logits, the target kind and its
+// settings, T, the ranges, labels, colours and words. While any control moves this file redraws, once
+// per animation frame, the bars, the softmax, the target, the loss with its terms, H(y), KL and the
+// gradient (p - y) / T, from the shared math (ui/live_math/ce_math.js, put in front of this file); on
+// release (or a key press) it sends the whole state with setTriggerValue("release", {...}) and the page
+// recomputes everything from core. The drag plumbing and DOM helpers are ui/live_math/live_component.js.
 
 const NARROW_COLUMN_PX = 56;
 const KEY_STEPS = { ArrowUp: 1, ArrowRight: 1, ArrowDown: -1, ArrowLeft: -1, PageUp: 10, PageDown: -10 };
 
-/** One mounted instance: its DOM, the logits it shows, and the drag in progress. */
-class DragLogits {
+/** The soft target after one class is set to `value`: the others keep their proportions from the drag's
+ *  start and share 1 - value (all equal when they had none), so y stays a distribution. */
+export function rescaleTarget(start, index, value) {
+  const rest = 1 - start[index];
+  const others = start.length - 1;
+  return start.map((y, k) => {
+    if (k === index) return value;
+    return rest > 1e-12 ? (y * (1 - value)) / rest : (1 - value) / others;
+  });
+}
+
+/** One mounted instance: its DOM and the state it shows (this.live: logits, weights, trueClass,
+ *  temperature, smoothing); the drag plumbing is LiveComponent's (ui/live_math/live_component.js). */
+class DragLogits extends LiveComponent {
   constructor(root) {
-    this.root = root;
-    this.data = null;
-    this.logits = [];
-    this.dragging = null; // {index, pointerId, startValue} while a pointer holds a bar
-    this.frame = 0;
-    this.firstMoveAt = null; // event time of the first move not yet drawn
-    this.send = () => {};
-    // Read by bench/bench_drag.py: moves, redraws, when each redraw ended (performance.now()), how long
-    // it took and how long after the first pointer move it answers; the lists keep the last STATS_KEPT.
-    this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
+    super(root);
     root.dragLogits = this;
     this.resizeObserver = new ResizeObserver(() => this.data && this.fitLabels());
     this.resizeObserver.observe(root);
@@ -73,25 +34,23 @@ class DragLogits {
 
   update(data, send) {
     this.send = send;
-    const rebuild = !this.data || this.data.logits.length !== data.logits.length || this.textChanged(data);
+    const rebuild = !this.data || this.layoutChanged(data);
     this.data = data;
     if (rebuild) this.build();
-    if (!this.dragging) this.logits = data.logits.slice();
-    this.columns.forEach((column, index) => {
-      column.track.classList.toggle("dl-locked", this.isLocked(index));
-      column.track.setAttribute("aria-disabled", String(this.isLocked(index)));
-    });
+    if (!this.dragging) this.live = stateOf(data);
+    this.markLocked();
     this.draw();
   }
 
-  textChanged(data) {
-    return JSON.stringify([data.text, data.labels, data.colours]) !==
-      JSON.stringify([this.data.text, this.data.labels, this.data.colours]);
+  layoutChanged(data) {
+    const layout = (d) => JSON.stringify([d.logits.length, d.targetKind, d.text, d.labels, d.colours]);
+    return layout(data) !== layout(this.data);
   }
 
   build() {
     const { data } = this;
     const count = data.logits.length;
+    this.controls = [];
     this.root.replaceChildren();
     this.root.setAttribute("role", "group");
     this.root.setAttribute("aria-label", data.text.group);
@@ -100,7 +59,6 @@ class DragLogits {
     const head = element("div", "dl-head");
     head.append(element("span", "dl-title", data.text.logits));
     this.lossText = element("span", "dl-loss");
-    this.lossText.setAttribute("aria-live", "off");
     head.append(this.lossText);
 
     const [low, high] = data.range;
@@ -114,10 +72,18 @@ class DragLogits {
     const probTitle = element("div", "dl-title dl-subtitle", data.text.probs);
     this.probRow = element("div", "dl-row dl-probs");
     this.probValueRow = element("div", "dl-row dl-prob-values");
+    const targetTitle = element("div", "dl-title dl-subtitle", data.text.target);
+    this.targetRow = element("div", "dl-row dl-targets");
+    this.targetValueRow = element("div", "dl-row dl-target-values");
     const gradTitle = element("div", "dl-title dl-subtitle", data.text.gradient);
     this.gradRow = element("div", "dl-row dl-grads");
-    for (const row of [this.valueRow, this.nameRow, this.probRow, this.probValueRow, this.gradRow]) {
+    for (const row of [this.valueRow, this.nameRow, this.probRow, this.probValueRow, this.targetRow,
+      this.targetValueRow, this.gradRow]) {
       row.append(element("span", "dl-gutter"));
+    }
+    if (data.targetKind !== "soft") {
+      this.targetRow.setAttribute("role", "radiogroup");
+      this.targetRow.setAttribute("aria-label", data.text.trueClass);
     }
 
     this.columns = [];
@@ -128,11 +94,17 @@ class DragLogits {
       this.nameRow.append(column.name);
       this.probRow.append(column.probTrack);
       this.probValueRow.append(column.probValue);
+      this.targetRow.append(column.targetTrack);
+      this.targetValueRow.append(column.targetValue);
       this.gradRow.append(column.grad);
       this.columns.push(column);
     }
+    this.knobs = this.buildKnobs();
+    this.readout = element("div", "dl-readout");
+    this.readout.setAttribute("aria-live", "off");
     this.root.append(head, this.logitRow, this.valueRow, this.nameRow, probTitle, this.probRow,
-      this.probValueRow, gradTitle, this.gradRow);
+      this.probValueRow, targetTitle, this.targetRow, this.targetValueRow, gradTitle, this.gradRow,
+      this.knobs.box, this.readout);
     this.fitLabels();
   }
 
@@ -144,184 +116,249 @@ class DragLogits {
 
   buildColumn(index) {
     const { data } = this;
-    const isTrue = index === data.trueClass;
     const colour = data.colours[index];
-    const track = element("div", "dl-track");
-    track.tabIndex = 0;
+    const track = sliderElement("dl-track live-focus", data.text.sliderLabels[index], data.range, "vertical");
     track.dataset.index = String(index);
-    track.setAttribute("role", "slider");
-    track.setAttribute("aria-orientation", "vertical");
-    track.setAttribute("aria-label", data.text.sliderLabels[index]);
-    track.setAttribute("aria-valuemin", String(data.range[0]));
-    track.setAttribute("aria-valuemax", String(data.range[1]));
-    const bar = element("div", "dl-bar" + (isTrue ? " dl-true" : ""));
+    const bar = element("div", "dl-bar");
     bar.style.setProperty("--colour", colour);
-    const grip = element("div", "dl-grip");
-    bar.append(grip);
+    bar.append(element("div", "dl-grip"));
     track.append(element("div", "dl-zero"), bar);
-    this.listen(track, index);
+    this.listen(track, { kind: "logit", index });
 
     const probTrack = element("div", "dl-prob-track");
-    const probBar = element("div", "dl-bar dl-prob-bar" + (isTrue ? " dl-true" : ""));
+    const probBar = element("div", "dl-bar dl-prob-bar");
     probBar.style.setProperty("--colour", colour);
     const targetMark = element("div", "dl-target");
     probTrack.append(probBar, targetMark);
+
+    const soft = data.targetKind === "soft";
+    const targetTrack = soft
+      ? sliderElement("dl-target-track live-focus", data.text.targetLabels[index], [0, 1], "vertical")
+      : element("div", "dl-target-track dl-class-choice live-focus");
+    if (!soft) {
+      targetTrack.setAttribute("role", "radio");
+      targetTrack.setAttribute("aria-label", data.text.classLabels[index]);
+    }
+    const targetBar = element("div", "dl-bar dl-target-bar");
+    targetBar.style.setProperty("--colour", colour);
+    if (soft) targetBar.append(element("div", "dl-grip"));
+    targetTrack.append(targetBar);
+    const control = { kind: soft ? "weight" : "class", index };
+    this.listen(targetTrack, control, {
+      // A press on the true class's row focuses the radio button of the class it picks.
+      focus: () => (soft ? targetTrack : this.columns[this.live.trueClass].targetTrack),
+      pressed: () => ({ startTarget: this.softTarget() }),
+    });
     return {
-      track, bar, probTrack, probBar, targetMark,
+      track, bar, probTrack, probBar, targetMark, targetTrack, targetBar,
       value: element("span", "dl-value"),
-      name: element("span", "dl-name" + (isTrue ? " dl-name-true" : ""), data.labels[index]),
+      name: element("span", "dl-name"),
       probValue: element("span", "dl-value"),
+      targetValue: element("span", "dl-value"),
       grad: element("span", "dl-value dl-grad"),
     };
   }
 
-  listen(track, index) {
-    track.addEventListener("pointerdown", (event) => {
-      if (event.pointerType === "mouse" && event.button !== 0) return;
-      if (this.isLocked(index)) return;
-      event.preventDefault();
-      try {
-        track.setPointerCapture(event.pointerId);
-      } catch {
-        // A synthetic event's pointer cannot be captured; the move events still reach the track.
-      }
-      track.focus({ preventScroll: true });
-      this.dragging = { index, pointerId: event.pointerId, startValue: this.logits[index] };
-      this.moveTo(index, event);
-    });
-    track.addEventListener("pointermove", (event) => {
-      if (this.dragging && this.dragging.index === index && this.dragging.pointerId === event.pointerId) {
-        this.moveTo(index, event);
-      }
-    });
-    const release = (event) => {
-      if (!this.dragging || this.dragging.pointerId !== event.pointerId) return;
-      const { startValue } = this.dragging;
-      this.dragging = null;
-      if (this.logits[index] !== startValue) this.commit();
-    };
-    track.addEventListener("pointerup", release);
-    track.addEventListener("pointercancel", release);
-    track.addEventListener("lostpointercapture", release);
-    track.addEventListener("keydown", (event) => this.onKey(index, event));
+  /** The horizontal live sliders: temperature, and label smoothing in smoothed mode. */
+  buildKnobs() {
+    const { data } = this;
+    const box = element("div", "dl-knobs");
+    const knobs = { box };
+    const specs = [["temperature", data.text.temperature, data.temperatureRange]];
+    if (data.targetKind === "smoothed") specs.push(["smoothing", data.text.smoothing, [0, 1]]);
+    for (const [name, label, range] of specs) {
+      const row = element("div", "dl-knob live-knob");
+      const caption = element("span", "live-knob-label", label);
+      const value = element("span", "dl-knob-value live-knob-value");
+      const track = sliderElement("dl-knob-track live-knob-track live-focus", label, range, "horizontal");
+      const fill = element("div", "live-knob-fill");
+      const thumb = element("div", "live-knob-thumb");
+      track.append(fill, thumb);
+      row.append(caption, value, track);
+      box.append(row);
+      this.listen(track, { kind: name });
+      knobs[name] = { track, fill, thumb, value };
+    }
+    return knobs;
   }
 
-  moveTo(index, event) {
-    const box = this.columns[index].track.getBoundingClientRect();
-    const [low, high] = this.data.range;
-    const fraction = (event.clientY - box.top) / box.height; // 0 at the top (high), 1 at the bottom
-    this.logits[index] = snap(high - fraction * (high - low), low, high, this.data.step);
-    this.stats.moves += 1;
-    if (this.firstMoveAt === null) this.firstMoveAt = event.timeStamp;
-    this.requestDraw();
+  /** The soft target as drawn now: the weights normalised (what core will compute on release). */
+  softTarget() {
+    const { live } = this;
+    return targetDistribution("soft", live.logits.length, 0, live.weights, 0);
   }
 
-  /** A bar an exercise locks (data.locked holds its index) shows its value and does not move. */
-  isLocked(index) {
-    return Array.isArray(this.data.locked) && this.data.locked.includes(index);
+  moveTo(control, event) {
+    const { data, live } = this;
+    if (control.kind === "logit") {
+      const [low, high] = data.range;
+      const fraction = verticalFraction(this.columns[control.index].track, event);
+      live.logits[control.index] = snap(high - fraction * (high - low), low, high, data.step);
+    } else if (control.kind === "weight") {
+      const fraction = verticalFraction(this.columns[control.index].targetTrack, event);
+      const value = snap(1 - fraction, 0, 1, data.weightStep);
+      this.setWeight(control.index, value, this.dragging.startTarget);
+    } else if (control.kind === "class") {
+      const box = this.targetRow.getBoundingClientRect();
+      const first = this.columns[0].targetTrack.getBoundingClientRect();
+      const last = this.columns[this.columns.length - 1].targetTrack.getBoundingClientRect();
+      const fraction = (event.clientX - first.left) / Math.max(last.right - first.left, 1);
+      const count = this.columns.length;
+      if (box.width > 0) live.trueClass = Math.min(count - 1, Math.max(0, Math.floor(fraction * count)));
+      this.columns[live.trueClass].targetTrack.focus({ preventScroll: true });
+    } else {
+      const [low, high] = control.kind === "temperature" ? data.temperatureRange : [0, 1];
+      const box = this.knobs[control.kind].track.getBoundingClientRect();
+      const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+      const step = control.kind === "temperature" ? data.temperatureStep : data.smoothingStep;
+      live[control.kind] = snap(fromKnob(control.kind, fraction, low, high), low, high, step);
+    }
+    this.moved(event);
   }
 
-  onKey(index, event) {
-    if (this.isLocked(index)) return;
-    const [low, high] = this.data.range;
-    let value = this.logits[index];
-    if (event.key in KEY_STEPS) value += KEY_STEPS[event.key] * this.data.step;
-    else if (event.key === "Home") value = low;
-    else if (event.key === "End") value = high;
-    else return;
+  /** Soft label `index` set to `value`, the others rescaled from `start`; stored on the weights' grid. */
+  setWeight(index, value, start) {
+    const target = rescaleTarget(start, index, value);
+    this.live.weights = target.map((y) => snap(y, 0, 1, this.data.weightStep));
+  }
+
+  onKey(control, event) {
+    const { data, live } = this;
+    const step = KEY_STEPS[event.key];
+    if (step === undefined && event.key !== "Home" && event.key !== "End") return;
     event.preventDefault();
-    value = snap(value, low, high, this.data.step);
-    if (value === this.logits[index]) return;
-    this.logits[index] = value;
+    const before = this.snapshot();
+    if (control.kind === "class") {
+      const last = live.logits.length - 1;
+      if (step !== undefined) live.trueClass = Math.min(last, Math.max(0, live.trueClass + Math.sign(step)));
+      else live.trueClass = event.key === "Home" ? 0 : last;
+      this.columns[live.trueClass].targetTrack.focus({ preventScroll: true });
+    } else {
+      const [value, low, high, grid] = this.keyed(control);
+      let next = value;
+      if (step !== undefined) next += step * grid;
+      else next = event.key === "Home" ? low : high;
+      next = snap(next, low, high, grid);
+      if (control.kind === "logit") live.logits[control.index] = next;
+      else if (control.kind === "weight") this.setWeight(control.index, next, this.softTarget());
+      else live[control.kind] = next;
+    }
+    if (this.snapshot() === before) return;
     this.requestDraw();
     this.commit();
   }
 
-  commit() {
-    this.stats.sent += 1;
-    this.send(this.logits.slice());
+  /** [value, low, high, step] of a slider control, for the keyboard. */
+  keyed(control) {
+    const { data, live } = this;
+    if (control.kind === "logit") return [live.logits[control.index], ...data.range, data.step];
+    if (control.kind === "weight") return [this.softTarget()[control.index], 0, 1, data.weightStep];
+    if (control.kind === "temperature") return [live.temperature, ...data.temperatureRange, data.temperatureStep];
+    return [live.smoothing, 0, 1, data.smoothingStep];
   }
 
-  requestDraw() {
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.draw());
+  snapshot() {
+    return JSON.stringify(this.live);
   }
 
-  /** Redraw every bar and number from this.logits (the preview between Python runs). */
-  draw() {
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    const started = performance.now();
-    const { data, logits } = this;
+  message() {
+    return JSON.parse(this.snapshot());
+  }
+
+  /** Redraw every bar and number from this.live (the preview between Python runs). */
+  render() {
+    const { data, live } = this;
+    const { logits, temperature } = live;
+    const count = logits.length;
+    const kind = data.targetKind;
+    const smoothing = kind === "smoothed" ? live.smoothing : 0;
+    const base = targetDistribution(kind === "soft" ? "soft" : "class", count, live.trueClass, live.weights, 0);
+    const result = categoricalReadout(logits, base, temperature, smoothing);
     const [low, high] = data.range;
     const span = high - low;
-    const { probs, loss, gradient } = preview(logits, data.target, data.temperature);
-    this.lossText.textContent = `${data.text.loss}: ${fmt(loss)}`;
+    this.lossText.textContent = `${data.text.loss}: ${fmt(result.loss)}`;
     this.columns.forEach((column, k) => {
       const z = logits[k];
-      const top = (high - Math.max(z, 0)) / span;
-      column.bar.style.top = percent(top);
+      const isTrue = kind !== "soft" && k === live.trueClass;
+      column.bar.style.top = percent((high - Math.max(z, 0)) / span);
       column.bar.style.height = percent(Math.abs(z) / span);
       column.bar.classList.toggle("dl-negative", z < 0);
+      for (const bar of [column.bar, column.probBar, column.targetBar]) bar.classList.toggle("dl-true", isTrue);
+      column.name.textContent = isTrue ? data.trueLabels[k] : data.labels[k];
+      column.name.classList.toggle("dl-name-true", isTrue);
       column.value.textContent = fmt(z, 1);
       column.track.setAttribute("aria-valuenow", String(z));
       column.track.setAttribute("aria-valuetext",
-        data.text.valueText.replace("{z}", fmt(z, 1)).replace("{p}", fmt(probs[k])));
-      column.probBar.style.height = percent(probs[k]);
-      column.targetMark.style.bottom = percent(data.target[k]);
-      column.probValue.textContent = fmt(probs[k]);
-      column.grad.textContent = fmt(gradient[k], 3);
+        data.text.valueText.replace("{z}", fmt(z, 1)).replace("{p}", fmt(result.probs[k])));
+      column.probBar.style.height = percent(result.probs[k]);
+      column.targetMark.style.bottom = percent(result.target[k]);
+      column.probValue.textContent = fmt(result.probs[k]);
+      column.targetBar.style.height = percent(result.target[k]);
+      column.targetValue.textContent = fmt(result.target[k], 3);
+      if (kind === "soft") {
+        column.targetTrack.setAttribute("aria-valuenow", String(result.target[k]));
+        column.targetTrack.setAttribute("aria-valuetext", fmt(result.target[k], 3));
+      } else {
+        column.targetTrack.setAttribute("aria-checked", String(isTrue));
+        column.targetTrack.tabIndex = isTrue ? 0 : -1;
+      }
+      column.grad.textContent = fmt(result.gradient[k], 3);
     });
-    this.record(started, performance.now());
+    this.drawKnob("temperature", temperature, data.temperatureRange, 1);
+    if (this.knobs.smoothing) this.drawKnob("smoothing", live.smoothing, [0, 1], 2);
+    this.readout.replaceChildren(...readoutLines(data.text, result, temperature));
   }
 
-  record(started, finished) {
-    const { stats } = this;
-    stats.redraws += 1;
-    keep(stats.drawnAt, finished);
-    keep(stats.redrawMs, finished - started);
-    if (this.firstMoveAt !== null) {
-      keep(stats.moveToDrawnMs, finished - this.firstMoveAt);
-      this.firstMoveAt = null;
-    }
-  }
-
-  destroy() {
-    cancelAnimationFrame(this.frame);
-    this.resizeObserver.disconnect();
+  drawKnob(name, value, [low, high], decimals) {
+    const knob = this.knobs[name];
+    const at = percent(toKnob(name, value, low, high));
+    knob.fill.style.width = at;
+    knob.thumb.style.left = at;
+    knob.value.textContent = fmt(value, decimals);
+    knob.track.setAttribute("aria-valuenow", String(value));
+    knob.track.setAttribute("aria-valuetext", fmt(value, decimals));
   }
 }
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
+/** The readout under the controls: the loss as its two terms, H(y) and KL(y || p) = L - H(y). */
+function readoutLines(text, result, temperature) {
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+  const values = {
+    lse: fmt(result.logSumExp), target: fmt(result.targetLogit), loss: fmt(result.loss),
+    entropy: fmt(result.targetEntropy), kl: fmt(result.kl), t: fmt(temperature, 1),
+  };
+  return [text.lossTerms, text.klLine].map((template) => {
+    const line = element("div", "dl-readout-line", fill(template, values));
+    return line;
+  });
 }
 
-const STATS_KEPT = 1000;
-
-function keep(list, value) {
-  list.push(value);
-  if (list.length > STATS_KEPT) list.shift();
-}
-
-function percent(fraction) {
-  return `${(100 * fraction).toFixed(3)}%`;
-}
-
-const instances = new WeakMap();
-
-/** Streamlit calls this on mount and again whenever `data` (or the theme) changes. */
-export default function mount({ data, parentElement, setTriggerValue }) {
-  const root = parentElement.querySelector(".dl");
-  let instance = instances.get(parentElement);
-  if (!instance || instance.root !== root) {
-    instance = new DragLogits(root);
-    instances.set(parentElement, instance);
-  }
-  instance.update(data, (logits) => setTriggerValue("logits", logits));
-  return () => {
-    instance.destroy();
-    instances.delete(parentElement);
+/** The state drawn from Python's data. */
+function stateOf(data) {
+  return {
+    logits: data.logits.slice(),
+    weights: data.weights.slice(),
+    trueClass: data.trueClass ?? 0,
+    temperature: data.temperature,
+    smoothing: data.smoothing,
   };
 }
+
+function verticalFraction(track, event) {
+  const box = track.getBoundingClientRect();
+  return (event.clientY - box.top) / box.height; // 0 at the top (high), 1 at the bottom
+}
+
+/** The temperature's track is logarithmic (0.1 ... 1 ... 10 evenly), smoothing's linear. */
+function toKnob(name, value, low, high) {
+  if (name === "temperature") return Math.log(value / low) / Math.log(high / low);
+  return (value - low) / (high - low);
+}
+
+function fromKnob(name, fraction, low, high) {
+  if (name === "temperature") return low * (high / low) ** fraction;
+  return low + fraction * (high - low);
+}
+
+/** Streamlit calls this on mount and again whenever `data` (or the theme) changes. */
+export default mountComponent(".dl", DragLogits);

@@ -60,6 +60,12 @@ EN = {
     "pg.drag.probs": "Softmax p and target y (—)",
     "pg.drag.gradient": "dL/dz",
     "pg.drag.value_text": "{z}, probability {p}",
+    "pg.drag.help_live": "Drag a logit bar, a target bar (soft labels) or the true class, the temperature or the smoothing (or focus one and use the arrow keys, Page Up/Down, Home/End): every number below follows as you drag; the page recomputes when you let go.",
+    "pg.drag.target": "Target y",
+    "pg.drag.target_label": "Target y{index}",
+    "pg.drag.class_label": "Class {index} is the true class",
+    "pg.drag.loss_terms": "L = logsumexp(z/T) − Σ y·z/T = {lse} − {target} = {loss}",
+    "pg.drag.kl_line": "H(y) = {entropy}    KL(y‖p) = L − H(y) = {kl}",
 }
 
 ZH = {
@@ -115,4 +121,10 @@ ZH = {
     "pg.drag.probs": "Softmax 概率 p 与目标 y(—)",
     "pg.drag.gradient": "dL/dz",
     "pg.drag.value_text": "{z},概率 {p}",
+    "pg.drag.help_live": "拖动 logit 柱条、目标柱条(软标签)或真实类别、温度或标签平滑(或聚焦后用方向键、Page Up/Down、Home/End):拖动时下面每个数都随之变化;松开后页面重新计算。",
+    "pg.drag.target": "目标 y",
+    "pg.drag.target_label": "目标 y{index}",
+    "pg.drag.class_label": "类别 {index} 是真实类别",
+    "pg.drag.loss_terms": "L = logsumexp(z/T) − Σ y·z/T = {lse} − {target} = {loss}",
+    "pg.drag.kl_line": "H(y) = {entropy}    KL(y‖p) = L − H(y) = {kl}",
 }

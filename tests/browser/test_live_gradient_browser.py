@@ -1,0 +1,140 @@
+"""The gradient page's live map (ui/live_landscape) in a real Chromium.
+
+While the point moves, the map's readout (.ll-value: the loss, dL/dz, the loss at the end of the descent
+path), the -grad arrow and the path are the browser's; the page's metrics (.st-key-gr_loss) keep the old
+values until release, then show core's for the released point, which the URL carries.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+from phone import assert_touch_kept_the_page, main_scroll, phone_page
+from playwright.sync_api import expect
+from st_harness import wait_idle
+
+from topics import gradient
+from topics.shared import sample
+from topics.shared.url_params import read_params
+
+pytestmark = pytest.mark.browser
+
+BOX = ".st-key-gr_live"
+MAP = f"{BOX} .ll-overlay"
+CELLS = f"{BOX} .ll-value"
+PATH = f"{BOX} .ll-path"
+ARROW = f"{BOX} .ll-arrow"
+LOSS = ".st-key-gr_loss [data-testid=stMetricValue]"
+SPECS = gradient.state.url_specs()
+LOAD_TIMEOUT_MS = 90_000
+
+
+def open_page(page, query=""):
+    page.goto("/gradient" + (f"?{query}" if query else ""))
+    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator(MAP)).to_be_visible()
+
+
+def url_values(page):
+    valid, refused = read_params(dict(parse_qsl(urlsplit(page.url).query)), SPECS)
+    assert not refused
+    return gradient.state.default_values() | valid
+
+
+def core_cells(values):
+    """core's loss, gradient and path end for these control values, as the map writes them."""
+    state = gradient.state.state_from_values(values)
+    land = gradient.numbers.landscape(state, values["gr_lr"], values["gr_steps"])
+    core = gradient.figures.live_data(state, land, values)["core"]
+    return [core["loss"], core["gradient"], core["pathEnd"]]
+
+
+def map_point(page, z1, z2):
+    page.locator(MAP).scroll_into_view_if_needed()
+    box = page.locator(MAP).bounding_box()
+    low, high = gradient.state.LOGIT_RANGE
+    return (
+        box["x"] + (z1 - low) / (high - low) * box["width"],
+        box["y"] + (high - z2) / (high - low) * box["height"],
+    )
+
+
+def wait_for(condition, timeout_s=10.0):
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_dragging_the_point_moves_the_arrow_path_and_numbers_before_release(page):
+    open_page(page)
+    start = gradient.state.default_values()
+    assert page.locator(CELLS).all_inner_texts() == core_cells(start)
+    path_before = page.locator(PATH).get_attribute("points")
+    arrow_before = page.locator(ARROW).get_attribute("x2")
+    page.mouse.move(*map_point(page, -1.0, -1.9))
+    page.mouse.down()
+    for z1, z2 in zip(np.linspace(-1.0, 2.0, 10), np.linspace(-1.9, 3.0, 10), strict=True):
+        page.mouse.move(*map_point(page, z1, z2))
+    held = start | {"gr_z1": 2.0, "gr_z2": 3.0}
+    assert wait_for(lambda: page.locator(CELLS).all_inner_texts() == core_cells(held))
+    assert page.locator(PATH).get_attribute("points") != path_before
+    assert page.locator(ARROW).get_attribute("x2") != arrow_before
+    expect(page.locator(LOSS)).to_have_text(core_cells(start)[0])  # not released: the page has not run
+    page.mouse.up()
+    expect(page.locator(LOSS)).to_have_text(core_cells(held)[0])
+    wait_idle(page)
+    assert url_values(page)["gr_z1"] == 2.0 and url_values(page)["gr_z2"] == 3.0
+    assert page.locator(CELLS).all_inner_texts() == core_cells(url_values(page))
+
+
+def test_the_path_follows_the_learning_rate_and_steps_in_the_url(page):
+    open_page(page, "gr_lr=3&gr_steps=7&gr_t=0.5&gr_eps=0.1&gr_class=2")
+    values = url_values(page)
+    assert page.locator(CELLS).all_inner_texts() == core_cells(values)
+    assert len(page.locator(PATH).get_attribute("points").split()) == 8
+    page.mouse.move(*map_point(page, values["gr_z1"], values["gr_z2"]))
+    page.mouse.down()
+    page.mouse.move(*map_point(page, -4.0, 1.0))
+    held = values | {"gr_z1": -4.0, "gr_z2": 1.0}
+    assert wait_for(lambda: page.locator(CELLS).all_inner_texts() == core_cells(held))
+    page.mouse.up()
+    expect(page.locator(LOSS)).to_have_text(core_cells(held)[0])
+
+
+def test_keyboard_moves_the_point(page):
+    open_page(page)
+    point = page.locator(MAP)
+    point.focus()
+    point.press("ArrowRight")
+    values = gradient.state.default_values() | {"gr_z1": -0.9}
+    expect(page.locator(LOSS)).to_have_text(core_cells(values)[0])
+    wait_idle(page)
+    point.press("PageUp")
+    values |= {"gr_z2": -0.9}
+    expect(page.locator(LOSS)).to_have_text(core_cells(values)[0])
+    wait_idle(page)
+    assert url_values(page)["gr_z1"] == -0.9 and url_values(page)["gr_z2"] == -0.9
+    assert page.locator(CELLS).all_inner_texts() == core_cells(values)
+    state = gradient.state.state_from_values(values)
+    assert core_cells(values)[0] == f"{sample.evaluate(state).loss:.4f}"
+
+
+def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
+    with phone_page(chromium, app_url) as (page, touch):
+        open_page(page)
+        page.locator(MAP).scroll_into_view_if_needed()
+        wait_idle(page)
+        scroll_before = main_scroll(page)
+        touch("touchStart", map_point(page, -1.0, -1.9))
+        for z1 in np.linspace(-1.0, 3.0, 8):
+            touch("touchMove", map_point(page, z1, -1.9))
+        touch("touchEnd", None)
+        wait_idle(page)
+        values = url_values(page)
+        assert abs(values["gr_z1"] - 3.0) <= 0.2
+        expect(page.locator(LOSS)).to_have_text(core_cells(values)[0])
+        assert_touch_kept_the_page(page, scroll_before, MAP)
