@@ -9,7 +9,7 @@ that do not fit together (state.inconsistent_values). A page is served at /<name
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from topics import batch, binary, frameworks, gradient, playground
+from topics import batch, binary, frameworks, gradient, outputs, playground
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,14 @@ PAGES = (
         frameworks.state.url_specs,
         frameworks.figures.page_figures,
         frameworks.state.inconsistent_values,
+    ),
+    Page(
+        "outputs",
+        "pages/outputs.py",
+        "page.outputs",
+        ":material/query_stats:",
+        outputs.state.url_specs,
+        outputs.figures.page_figures,
     ),
 )
 BY_NAME = {page.name: page for page in PAGES}

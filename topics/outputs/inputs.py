@@ -48,11 +48,11 @@ def pick_arrays(files, max_bytes):
     (or the second file's only array)."""
     found = [(name, read_arrays(name, data, max_bytes)) for name, data in files]
     outputs_file, outputs_arrays = found[0]
-    outputs = _named(outputs_arrays, OUTPUT_NAMES) or _only(outputs_arrays, ndim=2)
+    outputs = _first_found(_named(outputs_arrays, OUTPUT_NAMES), _only(outputs_arrays, ndim=2))
     labels = _named(outputs_arrays, LABEL_NAMES)
     if len(found) > 1:
         labels_arrays = found[1][1]
-        labels = _named(labels_arrays, LABEL_NAMES) or _only(labels_arrays) or labels
+        labels = _first_found(_named(labels_arrays, LABEL_NAMES), _only(labels_arrays), labels)
     if outputs is None:
         raise problem("which_outputs", name=outputs_file, keys=_keys(outputs_arrays))
     if labels is None:
@@ -60,6 +60,10 @@ def pick_arrays(files, max_bytes):
             raise problem("which_labels", name=found[1][0], keys=_keys(found[1][1]))
         raise problem("no_labels", name=outputs_file)
     return outputs, labels
+
+
+def _first_found(*arrays):
+    return next((array for array in arrays if array is not None), None)
 
 
 def _named(arrays, names):

@@ -6,13 +6,13 @@ Placeholders are str.format fields; tests check that both languages have the sam
 
 import string
 
-from topics.shared.strings import batch, binary, common, export, frameworks, gradient, playground
+from topics.shared.strings import batch, binary, common, export, frameworks, gradient, outputs, playground
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
 # One module per page under core/strings/; each holds EN and ZH dicts. Add a page's module here.
-TABLES = (common, playground, batch, binary, gradient, frameworks, export)
+TABLES = (common, playground, batch, binary, gradient, frameworks, export, outputs)
 
 
 def merge_tables(tables):
