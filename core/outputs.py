@@ -173,30 +173,42 @@ def fit_temperature(scores, scan, counted, before=None):
     )
 
 
-def _newton(scores, peak, score, mass, counted, u, max_steps=30):
+def _newton(scores, peak, score, mass, counted, u, max_steps=40):
     """Newton's method on f(u) (fit_temperature) over the counted rows: (u, log S_0 of every row at u,
-    passes made). Each pass evaluates f' and f'' at u; a step past the allowed range stops at the
-    bound, and a flat f'' (every row uniform) ends the fit."""
+    passes made). Each pass evaluates f' and f'' at u. Where the minimum lies far away (a set the model
+    separates: f falls like exp(-u margin) all the way to the bound) Newton's steps shrink only slowly, so
+    a step that is more than half the last one, in the same direction, is doubled (and doubled again);
+    a step past the allowed range stops at the bound, and so does a fit whose f' underflows to 0 on the
+    way there."""
     low, high = 1 / TEMPERATURE_RANGE[1], 1 / TEMPERATURE_RANGE[0]
-    passes = 0
+    passes, last_step, growth = 0, 0.0, 1.0
     for _ in range(max_steps):
         log_sum, first, second = exp_moments(scores, peak, u, moments=2)
         passes += 1
         mass_c, first_c = mass[counted], first[counted]
         gradient = float(np.mean(mass_c * first_c - score[counted]))
         curvature = float(np.mean(mass_c * (second[counted] - first_c * first_c)))
-        if not (curvature > 0 and math.isfinite(gradient)):
+        if gradient == 0 and last_step != 0 and u not in (low, high):
+            # f' underflowed to 0 on the way: f is flat (to float precision) from here to the bound
+            u = high if last_step > 0 else low
+            continue
+        if gradient == 0 or not (curvature > 0 and math.isfinite(gradient)):
             break
-        new_u = min(max(u - gradient / curvature, low), high)
-        if abs(new_u - u) <= STEP_TOLERANCE * u or (new_u == u and u in (low, high)):
+        step = -gradient / curvature
+        if abs(step) <= STEP_TOLERANCE * u:
             break
-        u = new_u
+        slow = last_step * step > 0 and abs(step) > 0.5 * abs(last_step)
+        growth = growth * 2 if slow else 1.0
+        new_u = min(max(u + step * growth, low), high)
+        if new_u == u:  # at a bound, and the minimum lies beyond it
+            break
+        last_step, u = step, new_u
     return u, log_sum, passes
 
 
 @dataclass(frozen=True)
 class Reliability:
-    """Equal-width confidence bins (0, 1/B], (1/B, 2/B], ... (B bins), as in Guo et al. (2017)."""
+    """Equal-width confidence bins [0, 1/B), [1/B, 2/B), ..., [(B-1)/B, 1], as in Guo et al. (2017)."""
 
     edges: np.ndarray  # (B + 1,) 0 .. 1
     count: np.ndarray  # (B,) samples per bin
@@ -210,9 +222,9 @@ def reliability(confidence, correct, num_bins=15):
 
         ECE = sum_b (n_b / N) |acc_b - conf_b|,
 
-    a sample in bin b when (b - 1) / B < confidence <= b / B. Mirrors torchmetrics'
-    multiclass_calibration_error(norm='l1') (torch.bucketize(confidence, edges, right=True) - 1, with a
-    confidence of exactly 1 in the last bin)."""
+    a sample in bin b (0-based) when b / B <= confidence < (b + 1) / B, a confidence of 1 in the last bin.
+    Mirrors torchmetrics' multiclass_calibration_error(norm='l1'): torch.bucketize(confidence, edges,
+    right=True) - 1."""
     confidence = np.asarray(confidence, dtype=np.float64)
     correct = np.asarray(correct, dtype=np.float64)
     edges = np.linspace(0.0, 1.0, num_bins + 1)
