@@ -96,6 +96,8 @@ def _read_npy(name, data):
 
 
 def _read_npz(name, data):
+    if bytes(data[:4]) not in (b"PK\x03\x04", b"PK\x05\x06"):  # np.load would try a pickle next
+        raise problem("not_readable", name=name, format=".npz", detail="not a zip archive")
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             return {key: archive[key] for key in archive.files}
@@ -122,9 +124,10 @@ def _read_torch(name, data):
         loaded = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises UnpicklingError, RuntimeError, ... for a file it refuses
         text = str(error)
-        if "weights_only" in text or "Unsupported global" in text or "Unpickler" in type(error).__name__:
+        if "GLOBAL" in text or "Unsupported global" in text:  # an object torch's unpickler would not build
             raise problem("pickle", name=name) from None
-        raise problem("not_readable", name=name, format=".pt", detail=text.splitlines()[0][:200]) from None
+        detail = "not a file torch.save wrote" if "weights_only" in text else text.splitlines()[0][:200]
+        raise problem("not_readable", name=name, format=".pt", detail=detail) from None
     if isinstance(loaded, torch.Tensor):
         items = {"tensor": loaded}
     elif isinstance(loaded, dict):

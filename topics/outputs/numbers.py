@@ -144,8 +144,9 @@ def keras_sample_losses(model_outputs, scan):
 
 
 def weighted_row_sum(scores, weight):
-    """z @ w per row, in the scores' dtype (one matrix-vector product)."""
-    return np.asarray(scores @ weight.astype(scores.dtype), dtype=np.float64)
+    """z @ w per row, in the scores' dtype (one matrix-vector product); -inf scores (p = 0) give -inf."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.asarray(scores @ weight.astype(scores.dtype), dtype=np.float64)
 
 
 class _Clock:
