@@ -25,7 +25,7 @@ WORKERS = min(2, os.cpu_count() or 1)  # NumPy releases the GIL inside its loops
 SHIFT_FLOOR = -1e4  # a = z - m below this (a zero probability's -inf) counts as this: exp(u a) is 0
 TEMPERATURE_RANGE = (0.01, 100.0)  # fit_temperature stays inside; a fit that reaches a bound says so
 WARM_START_ROWS = 8192  # fit_temperature first converges on this many rows, then on all of them
-STEP_TOLERANCE = 1e-7  # a Newton step smaller than this (relative to u) ends the fit
+FINAL_STEP = 1e-4  # a Newton step at most this (relative to u) is the last: T is then good to ~1e-8
 
 
 def row_blocks(num_rows, num_classes):
@@ -48,14 +48,19 @@ def _each_block(work, num_rows, num_classes):
 
 @dataclass(frozen=True)
 class Scan:
-    """One pass over the scores at T = 1, per row n (float64 copies of float32 row results)."""
+    """One pass over the scores at T = 1, per row n (float64 copies of the rows' float32 results)."""
 
     peak: np.ndarray  # m_n = max_c z_nc
     predicted: np.ndarray  # argmax_c z_nc (the first of equal maxima, as torch.argmax)
     log_sum: np.ndarray  # log S_0(n) at u = 1: logsumexp(z_n) - m_n
-    row_sum: np.ndarray  # sum_c z_nc (what label smoothing adds up)
+    row_sum: np.ndarray  # sum_c z_nc (what label smoothing adds up); -inf if a score is -inf
     target_score: np.ndarray  # a_{n,y_n}, or sum_c t_nc a_nc for probability targets
     target_mass: np.ndarray  # 1, or sum_c t_nc for probability targets
+
+    @property
+    def has_minus_infinity(self):
+        """Some score is -inf (a probability of 0): later passes floor a at SHIFT_FLOOR (0 * inf is NaN)."""
+        return bool(np.any(self.row_sum == -np.inf))
 
 
 def scan_scores(scores, labels=None, target=None):
@@ -63,56 +68,60 @@ def scan_scores(scores, labels=None, target=None):
     class 0: the caller leaves them out) or probability targets `target` (N, C).
 
     Mirrors what torch.nn.functional.cross_entropy computes per row: log p_{n,y} = a_{n,y} - log S_0(n).
+    Row sums are matrix-vector products with a vector of ones (BLAS: faster than a reduction).
     """
     num_rows, num_classes = scores.shape
     fields = {name: np.empty(num_rows) for name in ("peak", "log_sum", "row_sum", "target_score")}
     predicted = np.empty(num_rows, dtype=np.int64)
     mass = np.ones(num_rows)
     safe_labels = None if labels is None else np.where((labels >= 0) & (labels < num_classes), labels, 0)
+    ones = np.ones(num_classes, dtype=scores.dtype)
 
     def work(rows):
         block = scores[rows]
         peak = _finite(block.max(axis=1))
         predicted[rows] = block.argmax(axis=1)
         shifted = np.subtract(block, peak[:, None], dtype=block.dtype)
-        np.maximum(shifted, SHIFT_FLOOR, out=shifted)
         if target is None:
             fields["target_score"][rows] = np.take_along_axis(shifted, safe_labels[rows, None], axis=1)[:, 0]
         else:
-            fields["target_score"][rows] = np.einsum("ij,ij->i", target[rows], shifted)
-            mass[rows] = target[rows].sum(axis=1)
+            floored = np.maximum(shifted, SHIFT_FLOOR)  # t = 0 against a = -inf must add 0, not NaN
+            fields["target_score"][rows] = np.einsum("ij,ij->i", target[rows], floored)
+            mass[rows] = target[rows] @ ones
         with quiet_nan():
-            fields["row_sum"][rows] = block.sum(axis=1)
+            fields["row_sum"][rows] = block @ ones
         np.exp(shifted, out=shifted)
-        fields["log_sum"][rows] = np.log(shifted.sum(axis=1))
+        fields["log_sum"][rows] = np.log(shifted @ ones)
         fields["peak"][rows] = peak
 
     _each_block(work, num_rows, num_classes)
     return Scan(predicted=predicted, target_mass=mass, **fields)
 
 
-def exp_moments(scores, peak, inverse_temperature, moments=0):
+def exp_moments(scores, peak, inverse_temperature, moments=0, floor=False):
     """(log S_0, S_1 / S_0, S_2 / S_0) per row at u = inverse_temperature (the last two None unless
     `moments` asks for them): log S_0 = logsumexp(u z_n) - u m_n, and S_k / S_0 = E_p[a^k] under
-    p = softmax(u z_n). The sums run in float64 over float32 terms."""
+    p = softmax(u z_n). `floor`: raise a below SHIFT_FLOOR to it (needed when a score is -inf)."""
     num_rows, num_classes = scores.shape
     log_sum = np.empty(num_rows)
     first = np.empty(num_rows) if moments >= 1 else None
     second = np.empty(num_rows) if moments >= 2 else None
     dtype = scores.dtype.type
+    ones = np.ones(num_classes, dtype=scores.dtype)
 
     def work(rows):
         shifted = np.subtract(scores[rows], peak[rows, None].astype(scores.dtype), dtype=scores.dtype)
-        np.maximum(shifted, SHIFT_FLOOR, out=shifted)
+        if floor:
+            np.maximum(shifted, SHIFT_FLOOR, out=shifted)
         weights = np.multiply(shifted, dtype(inverse_temperature))
         np.exp(weights, out=weights)
-        total = weights.sum(axis=1, dtype=np.float64)
+        total = (weights @ ones).astype(np.float64)
         log_sum[rows] = np.log(total)
         if first is not None:
             weights *= shifted  # exp(u a) a
-            first[rows] = weights.sum(axis=1, dtype=np.float64) / total
+            first[rows] = (weights @ ones) / total
         if second is not None:
-            second[rows] = np.einsum("ij,ij->i", weights, shifted, dtype=np.float64) / total
+            second[rows] = np.einsum("ij,ij->i", weights, shifted) / total
 
     _each_block(work, num_rows, num_classes)
     return log_sum, first, second
@@ -144,8 +153,10 @@ def fit_temperature(scores, scan, counted, before=None):
     functions linear in u, minus a linear term), with
         f'(u) = mean_n [mass_n E_p[a] - score_n],   f''(u) = mean_n mass_n Var_p[a] >= 0,
     so Newton's method on u converges to the one minimum. It runs first on an evenly spread subset of
-    WARM_START_ROWS rows, then on every row until a step is below STEP_TOLERANCE * u; the fitted T is a
-    point where f was evaluated, so loss_after and log_sum belong to it. The same minimum as
+    WARM_START_ROWS rows, then on every row until a step is below FINAL_STEP * u (Newton's error after
+    that step is ~ step^2: below 1e-8); that last step is taken without another pass, log S_0 following
+    it by its second-order Taylor series (error ~ 1e-12, far below float32's), so loss_after and
+    log_sum belong to the fitted T. Usually two passes over all the rows. The same minimum as
     torch.optim.LBFGS fitting T on nll of (z / T) (Guo et al., 2017, "On Calibration of Modern Neural
     Networks").
     """
@@ -155,13 +166,13 @@ def fit_temperature(scores, scan, counted, before=None):
     score, mass = scan.target_score, scan.target_mass
     if before is None:
         before = float(sample_losses(scan.log_sum, score, mass)[counted].mean())
-    u = 1.0
+    u, floor = 1.0, scan.has_minus_infinity
     rows = np.flatnonzero(counted)
     if rows.size > 2 * WARM_START_ROWS:
         subset = rows[np.linspace(0, rows.size - 1, WARM_START_ROWS).astype(np.int64)]
         every = np.ones(subset.size, dtype=bool)
-        u, _, _ = _newton(scores[subset], scan.peak[subset], score[subset], mass[subset], every, u)
-    u, log_sum, passes = _newton(scores, scan.peak, score, mass, counted, u)
+        u, _, _ = _newton(scores[subset], scan.peak[subset], score[subset], mass[subset], every, u, floor)
+    u, log_sum, passes = _newton(scores, scan.peak, score, mass, counted, u, floor)
     low, high = 1 / TEMPERATURE_RANGE[1], 1 / TEMPERATURE_RANGE[0]
     return TemperatureFit(
         temperature=1 / u,
@@ -173,7 +184,7 @@ def fit_temperature(scores, scan, counted, before=None):
     )
 
 
-def _newton(scores, peak, score, mass, counted, u, max_steps=40):
+def _newton(scores, peak, score, mass, counted, u, floor, max_steps=40):
     """Newton's method on f(u) (fit_temperature) over the counted rows: (u, log S_0 of every row at u,
     passes made). Each pass evaluates f' and f'' at u. Where the minimum lies far away (a set the model
     separates: f falls like exp(-u margin) all the way to the bound) Newton's steps shrink only slowly, so
@@ -183,7 +194,7 @@ def _newton(scores, peak, score, mass, counted, u, max_steps=40):
     low, high = 1 / TEMPERATURE_RANGE[1], 1 / TEMPERATURE_RANGE[0]
     passes, last_step, growth = 0, 0.0, 1.0
     for _ in range(max_steps):
-        log_sum, first, second = exp_moments(scores, peak, u, moments=2)
+        log_sum, first, second = exp_moments(scores, peak, u, moments=2, floor=floor)
         passes += 1
         mass_c, first_c = mass[counted], first[counted]
         gradient = float(np.mean(mass_c * first_c - score[counted]))
@@ -195,8 +206,11 @@ def _newton(scores, peak, score, mass, counted, u, max_steps=40):
         if gradient == 0 or not (curvature > 0 and math.isfinite(gradient)):
             break
         step = -gradient / curvature
-        if abs(step) <= STEP_TOLERANCE * u:
-            break
+        if abs(step) <= FINAL_STEP * u and low < u + step < high:
+            # the last Newton step, without another pass: log S_0 moves to u + step by its Taylor series,
+            # d log S_0 / du = E_p[a], d^2 log S_0 / du^2 = Var_p[a] (error ~ step^3 E_p|a|^3 / 6)
+            variance = second - first * first
+            return u + step, log_sum + step * first + step * step / 2 * variance, passes
         slow = last_step * step > 0 and abs(step) > 0.5 * abs(last_step)
         growth = growth * 2 if slow else 1.0
         new_u = min(max(u + step * growth, low), high)
