@@ -46,6 +46,7 @@ def loss_histogram(analysis, lang, theme="light"):
         yaxis={"title": {"text": text(lang, "mo.fig.samples")}},
         bargap=0.05,
         showlegend=False,
+        margin={"t": 64},
         shapes=[{"type": "line", "x0": mean, "x1": mean, "yref": "paper", "y0": 0, "y1": 1,
                  "line": {"color": VERMILION, "dash": "dash", "width": 2}}],
         annotations=[{"x": np.log10(mean) if mean > 0 else 0, "y": 1, "yref": "paper", "yanchor": "bottom",
@@ -99,10 +100,11 @@ def class_chart(analysis, lang, theme="light"):
         text(lang, title_key, count=shown.size),
         xaxis={"type": "category", "title": {"text": text(lang, "mo.fig.true_class")}},
         yaxis={"title": {"text": text(lang, "mo.fig.class_loss")}, "rangemode": "tozero"},
-        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "showgrid": False,
+        yaxis2={"overlaying": "y", "side": "right", "range": [0, 1.05], "showgrid": False, "dtick": 0.25,
                 "title": {"text": text(lang, "mo.fig.class_accuracy")}, "tickformat": ".0%"},
-        legend={"orientation": "h", "y": -0.25},
-        margin={"r": 56},
+        legend={"orientation": "h", "y": -0.32, "x": 0},
+        margin={"r": 56, "b": 96},
+        height=330,
     )  # fmt: skip
     worst = int(np.nanargmax(classes.mean_loss))
     words = {
@@ -186,10 +188,11 @@ def reliability_chart(analysis, num_bins, lang, theme="light"):
     layout = _layout(
         theme,
         text(lang, "mo.fig.reliability_title", bins=num_bins),
-        height=360,
+        height=420,
         xaxis={"range": [0, 1.02], "title": {"text": text(lang, "mo.fig.confidence")}, "tickformat": ".0%"},
         yaxis={"range": [0, 1.02], "title": {"text": text(lang, "mo.fig.accuracy")}, "tickformat": ".0%"},
-        legend={"orientation": "h", "y": -0.22},
+        legend={"orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"},
+        margin={"b": 120},
     )
     words = {
         "before": fmt(before.ece),
