@@ -5,18 +5,17 @@ The analysis is cached by the files' content (ui.outputs_source): the controls b
 from the cached per-sample numbers, never from the (N, C) scores.
 """
 
-import numpy as np
 import streamlit as st
 
 from topics import outputs
-from topics.outputs.example import EXAMPLE_NAME, example_image
+from topics.outputs.example import EXAMPLE_NAME
 from topics.registry import BY_NAME
 from topics.shared.url_params import by_key
 from ui import messages
 from ui.charts import show_figure
 from ui.controls import number_input, radio, slider
 from ui.language import current_language, labels, t
-from ui.outputs_source import PAGE, current_analysis, upload_controls
+from ui.outputs_source import PAGE, current_analysis, upload_controls, worst_digits
 from ui.readouts import metric_row, prose
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -25,7 +24,6 @@ from ui.url_state import current_values, publish, refused_notice, restore
 SPECS = outputs.state.url_specs()
 SPEC = by_key(SPECS)
 PLAYGROUND_SPECS = BY_NAME["playground"].url_specs()
-IMAGES_SHOWN = 8
 
 
 def source_controls():
@@ -77,18 +75,7 @@ def samples_section(name, analysis, figures, lang):
         most = by_key(PLAYGROUND_SPECS)["pg_k"].high
         st.caption(t("mo.open_help", most=most))
     if name == EXAMPLE_NAME:
-        worst_digits(analysis)
-
-
-def worst_digits(analysis):
-    """The example's worst samples as the 8 x 8 images they are."""
-    st.caption(t("mo.worst_images"))
-    with st.container(horizontal=True, wrap=True, key="mo_digits"):
-        for index in analysis.worst[:IMAGES_SHOWN]:
-            caption = t("mo.image_caption", index=int(index), true=int(analysis.labels[index]),
-                        predicted=int(analysis.predicted[index]))  # fmt: skip
-            image = np.kron(example_image(int(index)), np.ones((8, 8), dtype=np.uint8))
-            st.image(image, caption=caption, width=72)
+        worst_digits(analysis)  # the example's worst samples as the 8 x 8 images they are
 
 
 def calibration_section(analysis, figures, lang):

@@ -10,9 +10,10 @@ problems, and the page keeps showing the last outputs it could read.
 
 import hashlib
 
+import numpy as np
 import streamlit as st
 
-from topics.outputs.example import EXAMPLE_NAME, example_bytes
+from topics.outputs.example import EXAMPLE_NAME, example_bytes, example_image
 from topics.outputs.inputs import CLASS_RANGE, MAX_SAMPLES, read_outputs
 from topics.outputs.numbers import analyse
 from topics.shared.inputs import InputError
@@ -24,6 +25,8 @@ CACHE_ENTRIES = 4
 HASHES = "_mo_hashes"  # {upload file_id: sha256 hex}; not a widget key
 LAST_GOOD = "_mo_last_good"  # (name, Analysis) of the last upload that could be read
 UPLOAD_TYPES = ["npy", "npz", "pt", "pth", "safetensors", "csv"]
+IMAGES_SHOWN = 8
+IMAGE_SCALE = 8  # an 8 x 8 digit drawn as 64 x 64 pixels
 
 
 def max_upload_bytes():
@@ -62,7 +65,7 @@ def example_key():
 
 def upload_controls():
     """The two uploaders; returns the uploaded files (outputs first), or [] when none."""
-    size = f"{max_upload_bytes() / 1e6:,.0f}"
+    size = f"{st.get_option('server.maxUploadSize'):,}"  # as Streamlit's uploader says it
     help_text = t("mo.upload_help", rows=f"{MAX_SAMPLES:,}", classes=f"{CLASS_RANGE[1]:,}", size=size)
     outputs = st.file_uploader(
         t("mo.upload_outputs"), type=UPLOAD_TYPES, key="mo_outputs_file", help=help_text
@@ -88,3 +91,14 @@ def current_analysis(source, kind, uploads):
     if source == "upload" and LAST_GOOD in st.session_state:
         return st.session_state[LAST_GOOD]
     return EXAMPLE_NAME, cached_analysis(example_key(), "logits", example_files(), max_upload_bytes())[1]
+
+
+def worst_digits(analysis):
+    """The digits example's worst samples as the 8 x 8 images they are, with true -> predicted."""
+    st.caption(t("mo.worst_images"))
+    with st.container(horizontal=True, wrap=True, key="mo_digits"):
+        for index in analysis.worst[:IMAGES_SHOWN]:
+            caption = t("mo.image_caption", index=int(index), true=int(analysis.labels[index]),
+                        predicted=int(analysis.predicted[index]))  # fmt: skip
+            pixels = np.kron(example_image(int(index)), np.ones((IMAGE_SCALE, IMAGE_SCALE), dtype=np.uint8))
+            st.image(pixels, caption=caption, width=72)

@@ -72,7 +72,8 @@ def read_arrays(name, data, max_bytes):
 
 
 def _megabytes(size):
-    return f"{size / 1e6:,.1f}"
+    """Bytes in Streamlit's megabytes (MiB: server.maxUploadSize counts 1024 x 1024 bytes)."""
+    return f"{size / 2**20:,.1f}"
 
 
 def _read_npy(name, data):
