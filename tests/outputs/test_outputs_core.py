@@ -2,9 +2,14 @@
 shows, computed again here with torch (and Keras, torchmetrics or scikit-learn where they have the
 quantity) on generated outputs and on the shipped digits example.
 
-Temperature scaling is checked against torch.optim.LBFGS fitting log T on F.cross_entropy(z / T, y) in
-float64 (in float32 the loss cannot tell T from T (1 + 1e-4): it moves by ~1e-9 there), to 1e-4 in T.
+Temperature scaling is checked to 1e-4 in T against torch.optim.LBFGS fitting log T on
+F.cross_entropy(z / T, y) in float64 (the page's own PyTorch snippet, run here; in float32 the loss
+cannot tell T from T (1 + 1e-4): it moves by ~1e-9 there).
 """
+
+import re
+import tempfile
+from pathlib import Path
 
 import keras  # KERAS_BACKEND=torch is set by conftest.py
 import numpy as np
@@ -14,7 +19,8 @@ import torch.nn.functional as F
 from torchmetrics.functional.classification import multiclass_calibration_error, multiclass_confusion_matrix
 
 from core import outputs
-from topics.outputs import example, inputs, numbers
+from snippet_runner import printed_by
+from topics.outputs import example, inputs, numbers, snippets
 
 pytestmark = pytest.mark.usefixtures("torch_cpu")
 
@@ -34,27 +40,13 @@ def analysis_of(logits, labels, kind="logits"):
 
 
 def torch_temperature(logits, labels):
-    """T minimising F.cross_entropy(z / T, y), by torch.optim.LBFGS on log T, in float64."""
-    z = torch.as_tensor(logits, dtype=torch.float64)
-    y = torch.as_tensor(labels)
-    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    optimizer = torch.optim.LBFGS(
-        [log_t],
-        lr=1,
-        max_iter=200,
-        line_search_fn="strong_wolfe",
-        tolerance_grad=1e-12,
-        tolerance_change=1e-15,
-    )
-
-    def closure():
-        optimizer.zero_grad()
-        loss = F.cross_entropy(z / log_t.exp(), y)
-        loss.backward()
-        return loss
-
-    optimizer.step(closure)
-    return float(log_t.detach().exp())
+    """T minimising F.cross_entropy(z / T, y): the page's own PyTorch snippet (torch.optim.LBFGS on log T,
+    in float64) run on the outputs saved as it expects them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "outputs.npz"
+        np.savez(path, logits=logits, labels=labels)
+        printed = printed_by(snippets.torch_snippet(str(path)))
+    return float(re.search(r"temperature (\S+)", printed).group(1))
 
 
 DIGITS = example.example_arrays()
@@ -306,19 +298,8 @@ def test_probability_targets_match_torch_and_keras(oracle):
     expected = F.cross_entropy(z, t, label_smoothing=0.1)
     oracle.close(result.torch_loss, np.float64(expected.numpy()), "smoothing", dtype=np.float32)
     assert np.array_equal(analysis.labels, target.argmax(axis=1))
-    # the fit with soft targets: the same LBFGS on -(t * log_softmax(z / T)).sum(1).mean()
-    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    optimizer = torch.optim.LBFGS([log_t], lr=1, max_iter=200, line_search_fn="strong_wolfe",
-                                  tolerance_grad=1e-12, tolerance_change=1e-15)  # fmt: skip
-
-    def closure():
-        optimizer.zero_grad()
-        loss = F.cross_entropy(z.double() / log_t.exp(), t.double())
-        loss.backward()
-        return loss
-
-    optimizer.step(closure)
-    assert abs(analysis.fit.temperature - float(log_t.detach().exp())) <= 1e-4 * float(log_t.detach().exp())
+    expected = torch_temperature(logits, target)  # LBFGS on -(t * log_softmax(z / T)).sum(1).mean()
+    assert abs(analysis.fit.temperature - expected) <= 1e-4 * expected
 
 
 def test_float64_outputs_stay_float64_and_match_torch_to_float64_precision(oracle):

@@ -144,7 +144,9 @@ def confusion_chart(analysis, lang, theme="light"):
         theme,
         text(lang, title_key, count=shown.size),
         height=380,
-        xaxis={"type": "category", "title": {"text": text(lang, "mo.fig.predicted")}, "side": "bottom"},
+        margin={"b": 64},
+        xaxis={"type": "category", "title": {"text": text(lang, "mo.fig.predicted"), "standoff": 12},
+               "side": "bottom"},
         yaxis={"type": "category", "title": {"text": text(lang, "mo.fig.true_class")},
                "autorange": "reversed", "scaleanchor": "x"},
     )  # fmt: skip

@@ -38,7 +38,8 @@ import torch.nn.functional as F
 
 saved = np.load({file_name!r})
 logits = torch.from_numpy(saved["logits"]).double()
-labels = torch.from_numpy(saved["labels"]).long()
+labels = torch.from_numpy(saved["labels"])  # class indices (N,), or probability targets (N, C)
+labels = labels.long() if labels.ndim == 1 else labels.double()
 print("mean loss", F.cross_entropy(logits, labels).item())
 
 log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)  # T = exp(log_t) stays positive
