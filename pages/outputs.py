@@ -83,13 +83,7 @@ def calibration_section(analysis, figures, lang):
     st.caption(t("mo.calibration_help"))
     slider(SPEC["mo_bins"], t("mo.bins"))
     before, after = outputs.numbers.reliability_before_after(analysis, st.session_state.mo_bins)
-    metrics = {
-        t("mo.metric.temperature"): outputs.words.fmt(analysis.fit.temperature, 4),
-        t("mo.temp.metric_loss"): outputs.words.fmt(analysis.fit.loss_after),
-        t("mo.temp.metric_ece_before"): outputs.words.fmt(before.ece),
-        t("mo.temp.metric_ece_after"): outputs.words.fmt(after.ece),
-    }
-    metric_row(metrics, key="mo_temperature")
+    metric_row(outputs.words.calibration_metrics(analysis, before, after, lang), key="mo_temperature")
     st.write(outputs.words.temperature_words(analysis, before, after, lang))
     show_figure(figures["reliability"], "mo_reliability")
     st.caption(t("mo.temp.how"))

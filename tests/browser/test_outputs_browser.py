@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from st_harness import ROOT, screenshot, wait_charts, wait_idle
 
 from core import losses
-from topics.outputs.words import fmt
+from topics.shared.formatting import fmt
 
 pytestmark = pytest.mark.browser
 

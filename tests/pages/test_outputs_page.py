@@ -13,10 +13,11 @@ import torch
 import torch.nn.functional as F
 
 from apptest_pages import open_app_page
-from topics.outputs import example, numbers, report
-from topics.outputs.words import fmt
+from topics.outputs import example, report
 from topics.registry import BY_NAME
+from topics.shared.formatting import fmt
 from topics.shared.i18n import STRINGS
+from ui import outputs_source
 
 PAGE = "outputs"
 EN = STRINGS["en"]
@@ -148,7 +149,7 @@ def test_a_pickle_is_refused():
 
 def test_the_what_if_controls_give_torch_numbers_without_analysing_again(app, monkeypatch):
     calls = []
-    monkeypatch.setattr(numbers, "scan_scores", lambda *a, **k: calls.append(a), raising=False)
+    monkeypatch.setattr(outputs_source, "analyse", lambda *a, **k: calls.append(a))  # a cache miss shows
     app.slider(key="mo_ls").set_value(0.2).run()
     app.radio(key="mo_weight").set_value("inverse").run()
     app.number_input(key="mo_ignore").set_value(3).run()

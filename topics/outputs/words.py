@@ -118,6 +118,16 @@ def playground_link(scores_row, true_class, specs, language=None):
     return PlaygroundLink(url, tuple(int(c) for c in classes), float(shift), clipped)
 
 
+def calibration_metrics(analysis, before, after, lang):
+    """{label: value text} of the temperature and what it does to the loss and the ECE."""
+    return {
+        text(lang, "mo.metric.temperature"): fmt(analysis.fit.temperature, 4),
+        text(lang, "mo.temp.metric_loss"): fmt(analysis.fit.loss_after),
+        text(lang, "mo.temp.metric_ece_before"): fmt(before.ece),
+        text(lang, "mo.temp.metric_ece_after"): fmt(after.ece),
+    }
+
+
 def temperature_words(analysis, before, after, lang):
     """What temperature scaling did, in one paragraph."""
     fit = analysis.fit
