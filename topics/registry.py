@@ -11,7 +11,7 @@ QUANTITY_NAMES, quantities(values), control_label(key); topics.shared.exercises)
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from topics import batch, binary, frameworks, gradient, lessons, playground, training
+from topics import batch, binary, frameworks, gradient, lessons, outputs, playground, training
 from topics.batch import checkable as batch_checkable
 from topics.binary import checkable as binary_checkable
 from topics.frameworks import checkable as frameworks_checkable
@@ -96,6 +96,14 @@ PAGES = (
         training.state.url_specs,
         training.figures.page_figures,
         training.state.inconsistent_values,
+    ),
+    Page(
+        "outputs",
+        "pages/outputs.py",
+        "page.outputs",
+        ":material/query_stats:",
+        outputs.state.url_specs,
+        outputs.figures.page_figures,
     ),
     Page(
         "lessons",

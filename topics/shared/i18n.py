@@ -14,6 +14,7 @@ from topics.shared.strings import (
     frameworks,
     gradient,
     lessons,
+    outputs,
     playground,
     training,
 )
@@ -22,7 +23,7 @@ LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
 
 # One module per page under core/strings/; each holds EN and ZH dicts. Add a page's module here.
-TABLES = (common, playground, batch, binary, gradient, frameworks, export, training, lessons)
+TABLES = (common, playground, batch, binary, gradient, frameworks, export, training, outputs, lessons)
 
 
 def merge_tables(tables):
