@@ -271,5 +271,9 @@ def app_pages():
     return [(page.url_path, page.script) for page in PAGES]
 
 
+NO_SLIDER_PAGES = ("lessons",)  # the lessons page lists lessons (buttons only): nothing for a student to move
+
+
 def app_url_paths():
-    return [url_path for url_path, _ in app_pages()]
+    """The url paths a simulated student moves sliders on: every page but NO_SLIDER_PAGES."""
+    return [url_path for url_path, _ in app_pages() if url_path not in NO_SLIDER_PAGES]
