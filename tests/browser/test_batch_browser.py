@@ -78,7 +78,8 @@ def test_editing_a_cell_updates_the_loss_and_the_url(page):
     edit_logit(page, row=1, column=2, value="3")
     logits = ((2.0, 1.0, 0.1), (0.5, 2.0, 3.0))
     expected = fmt(batch.numbers.evaluate(batch.state.BatchState(logits=logits)).loss)
-    expect(page.locator(LOSS)).to_have_text(expected)
+    # the edit's rerun: seen to take over expect's 5 s default with two test workers on two cores
+    expect(page.locator(LOSS)).to_have_text(expected, timeout=30_000)
     assert "bt_logits=2%2C1%2C0.1%3B0.5%2C2%2C3" in page.url or "bt_logits=2,1,0.1;0.5,2,3" in page.url
 
 
