@@ -13,7 +13,7 @@ from ui import messages
 from ui.batch_editor import KEEPS, PAGE, batch_editor, change, probability_table, values
 from ui.charts import show_figure
 from ui.check_panel import CheckWords, check_panel, show_snippets
-from ui.controls import number_input, radio, slider
+from ui.controls import locked, number_input, radio, slider
 from ui.language import current_language, labels, paragraphs, t
 from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
@@ -70,6 +70,7 @@ def option_controls(num_classes, lang):
         "placeholder": t("bt.weight_placeholder", example=example),
         "help": t("bt.weight_help", classes=num_classes),
     }
+    hints["disabled"] = locked("bt_weight")
     st.text_input(t("bt.weight"), key="bt_weight_text", on_change=apply_weights, max_chars=2000, **hints)
     messages.show(PAGE, "weights", "bt_message")
     number_input(SPEC["bt_ignore"], t("bt.ignore"), on_change=apply_ignore, help=t("bt.ignore_help"))

@@ -7,7 +7,7 @@ from topics.shared.formatting import fmt
 from topics.shared.url_params import by_key
 from ui.charts import show_figure
 from ui.check_panel import CheckWords, check_panel
-from ui.controls import radio, slider
+from ui.controls import locked, radio, slider
 from ui.editable_table import matrix_tables
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, paragraphs, t
@@ -75,9 +75,9 @@ def multilabel_panel(lang):
     st.subheader(t("bin.ml.title"))
     st.markdown(t("bin.ml.intro", pos_weight=fmt(st.session_state.bin_pw, 1)))
     matrices = {"z": st.session_state.bin_ml_z, "y": st.session_state.bin_ml_y}
-    headings = binary.words.multilabel_headings(lang)
+    headings, locks = binary.words.multilabel_headings(lang), locked("bin_ml_z", "bin_ml_y")
     read, key_of = binary.inputs.read_multilabel, binary.inputs.message_key
-    logits, labels = matrix_tables("bin_ml", matrices, lang, headings, read, "bin.ml.keeps", key_of)
+    logits, labels = matrix_tables("bin_ml", matrices, lang, headings, read, "bin.ml.keeps", key_of, locks)
     set_values({"bin_ml_z": logits, "bin_ml_y": labels})
     reset, icon = (SEED_002_TABLES,), ":material/restart_alt:"
     st.button(t("bin.ml.reset"), key="bin_ml_reset", on_click=set_values, args=reset, icon=icon)
@@ -91,7 +91,7 @@ def multilabel_panel(lang):
 @friendly_fragment
 def mistake_panel(lang):
     st.subheader(t("bin.mistake.title"))
-    written = st.toggle(t("bin.mistake.toggle"), key="bin_mistake")
+    written = st.toggle(t("bin.mistake.toggle"), key="bin_mistake", disabled=locked("bin_mistake"))
     result = binary.numbers.mistake()
     shown, other = binary.words.mistake_losses(result, written)
     st.write(t("bin.mistake.written" if written else "bin.mistake.intended"))

@@ -10,6 +10,7 @@ from topics.shared.formatting import fmt
 from ui import messages
 from ui.charts import show_figure
 from ui.check_panel import CheckWords, check_panel, show_snippets
+from ui.controls import locked
 from ui.language import current_language, labels, t
 from ui.mistake_cards import SATURATION, mistake_card, saturation_card
 from ui.readouts import prose, text_table
@@ -50,7 +51,11 @@ def reset_batch():
 def symptom_panel(cards, lang):
     st.subheader(t("fw.symptom_title"))
     st.selectbox(
-        t("fw.symptom"), frameworks.state.SYMPTOMS, key="fw_symptom", format_func=labels("fw.symptom")
+        t("fw.symptom"),
+        frameworks.state.SYMPTOMS,
+        key="fw_symptom",
+        format_func=labels("fw.symptom"),
+        disabled=locked("fw_symptom"),
     )
     symptom = st.session_state.fw_symptom
     if symptom == "all":
@@ -73,9 +78,13 @@ def batch_panel(state, lang):
                 t("fw.paste_labels"), key="fw_paste_labels", max_chars=400, placeholder="tensor([0, 2])"
             )
             st.text_input(t("fw.paste_weight"), key="fw_paste_weight", max_chars=400, placeholder="1, 1, 2")
-            st.form_submit_button(t("fw.paste_apply"), on_click=apply_paste, key="fw_paste_apply")
+            batch_locked = locked("fw_logits", "fw_labels", "fw_weight")
+            st.form_submit_button(
+                t("fw.paste_apply"), on_click=apply_paste, key="fw_paste_apply", disabled=batch_locked
+            )
         st.caption(t("fw.paste_help"))
-        st.button(t("fw.reset"), on_click=reset_batch, icon=":material/restart_alt:", key="fw_reset")
+        reset = {"icon": ":material/restart_alt:", "key": "fw_reset", "disabled": batch_locked}
+        st.button(t("fw.reset"), on_click=reset_batch, **reset)
     messages.show(PAGE, "batch", "fw_message")
 
 

@@ -8,7 +8,7 @@ from topics.shared.formatting import fmt, fmt_vector
 from topics.shared.url_params import by_key
 from ui import messages
 from ui.charts import show_figure
-from ui.controls import slider
+from ui.controls import locked, slider
 from ui.errors import friendly_fragment
 from ui.language import current_language, paragraphs, t
 from ui.live_landscape import live_landscape
@@ -55,7 +55,8 @@ def controls():
         slider(SPEC[f"gr_z{index}"], t("gr.logit", index=index), format="%.1f")
     st.caption(t("gr.z0_note"))
     classes, class_name = list(range(gradient.state.NUM_CLASSES)), lambda k: t("gr.class_name", index=k)
-    st.radio(t("gr.true_class"), classes, key="gr_class", horizontal=True, format_func=class_name)
+    choice = {"horizontal": True, "format_func": class_name, "disabled": locked("gr_class")}
+    st.radio(t("gr.true_class"), classes, key="gr_class", **choice)
     slider(SPEC["gr_t"], t("gr.temperature"), format="%.1f", help=t("gr.temperature_help"))
     slider(SPEC["gr_eps"], t("gr.smoothing"), help=paragraphs("gr.smoothing_help", "smoothing.torch"))
 

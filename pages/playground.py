@@ -9,7 +9,7 @@ from topics.shared.url_params import by_key
 from ui import messages
 from ui.charts import show_figure
 from ui.check_panel import check_panel
-from ui.controls import radio, slider
+from ui.controls import locked, radio, slider
 from ui.drag_logits import drag_logits
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, t
@@ -50,7 +50,8 @@ def controls(state, lang):
     st.subheader(t("pg.controls"))
     slider(SPEC["pg_k"], t("pg.num_classes"))
     modes = playground.state.INPUT_MODES
-    st.segmented_control(t("pg.input"), modes, key="pg_input", format_func=labels("pg.input"), required=True)
+    choice = {"format_func": labels("pg.input"), "required": True, "disabled": locked("pg_input")}
+    st.segmented_control(t("pg.input"), modes, key="pg_input", **choice)
     live = st.session_state.pg_input == "drag"  # the target, T and eps move in the bars' component too
     if live:
         radio(SPEC["pg_target"], t("pg.target_kind"), horizontal=True, format_func=labels("pg.target"))
@@ -60,8 +61,9 @@ def controls(state, lang):
     else:
         for i in range(state.num_classes):
             slider(SPEC[f"pg_z{i}"], t("pg.logit", index=i), format="%.1f")
-    paste_help = t("pg.paste_help")
-    st.text_input(t("pg.paste"), key="pg_paste", help=paste_help, on_change=apply_paste, **PASTE_BOX)
+    logits_locked = locked("pg_k", *(f"pg_z{i}" for i in range(state.num_classes)))
+    paste = {"help": t("pg.paste_help"), "on_change": apply_paste, "disabled": logits_locked}
+    st.text_input(t("pg.paste"), key="pg_paste", **paste, **PASTE_BOX)
     with st.container(horizontal=True, wrap=True):
         st.button(t("pg.one_step"), on_click=take_step, icon=":material/south:", key="pg_step_button")
         draw, reset = (playground.state.random_draw, state.num_classes), (playground.state.reset,)
@@ -84,9 +86,8 @@ def target_controls(num_classes):
             slider(SPEC[f"pg_y{i}"], t("pg.soft_weight", index=i))
         return
     classes = list(range(num_classes))
-    st.selectbox(
-        t("pg.true_class"), classes, key="pg_class", format_func=lambda k: t("pg.class_name", index=k)
-    )
+    choice = {"format_func": lambda k: t("pg.class_name", index=k), "disabled": locked("pg_class")}
+    st.selectbox(t("pg.true_class"), classes, key="pg_class", **choice)
     if st.session_state.pg_target == "smoothed":
         slider(SPEC["pg_eps"], t("pg.smoothing"), help=t("smoothing.torch"))
 
@@ -125,7 +126,7 @@ def descent_panel(state, lang):
     slider(SPEC["pg_lr"], t("pg.learning_rate"), left)
     slider(SPEC["pg_steps"], t("pg.steps"), right)
     # The path costs two charts on every change, so it is drawn only while this switch is on.
-    if st.toggle(t("pg.run_steps"), key="pg_path"):
+    if st.toggle(t("pg.run_steps"), key="pg_path", disabled=locked("pg_path")):
         lr, steps = st.session_state.pg_lr, st.session_state.pg_steps
         path_loss, path_probs = playground.figures.path_page_figures(state, lr, steps, lang, chart_theme())
         left, right = st.columns(2)

@@ -11,6 +11,7 @@ import streamlit as st
 from topics import batch
 from topics.shared.inputs import CLASS_RANGE
 from ui import editable_table, messages
+from ui.controls import locked
 from ui.editable_table import text_column
 from ui.language import current_language, labels, t
 from ui.url_state import current_values, set_values
@@ -53,8 +54,9 @@ def batch_editor(lang):
         len(current["bt_logits"][0]),
     )
     left, right = st.columns(2)
-    left.number_input(t("bt.rows"), *batch.state.ROW_RANGE, step=1, key="bt_rows", on_change=reshape)
-    right.number_input(t("bt.classes"), *CLASS_RANGE, step=1, key="bt_classes", on_change=reshape)
+    shape = {"step": 1, "on_change": reshape, "disabled": locked("bt_logits", "bt_labels")}
+    left.number_input(t("bt.rows"), *batch.state.ROW_RANGE, key="bt_rows", **shape)
+    right.number_input(t("bt.classes"), *CLASS_RANGE, key="bt_classes", **shape)
     messages.show(PAGE, "shape", "bt_message")
     with st.expander(t("bt.paste_title"), icon=":material/content_paste:"):
         with st.form("bt_paste_form", border=False):
@@ -62,7 +64,9 @@ def batch_editor(lang):
             st.text_area(t("bt.paste_logits"), key="bt_paste_logits", **logits_box)
             labels_box = {"placeholder": "tensor([0, 2])", "max_chars": 2000}
             st.text_input(t("bt.paste_labels"), key="bt_paste_labels", **labels_box)
-            st.form_submit_button(t("bt.paste_apply"), on_click=apply_paste, key="bt_paste_apply")
+            st.form_submit_button(
+                t("bt.paste_apply"), on_click=apply_paste, key="bt_paste_apply", disabled=shape["disabled"]
+            )
         st.caption(t("bt.paste_help"))
         messages.show(PAGE, "paste", "bt_message")
     with st.container(horizontal=True, wrap=True, vertical_alignment="bottom"):
@@ -70,13 +74,19 @@ def batch_editor(lang):
             "index": None,
             "format_func": labels("bt.example"),
             "placeholder": t("bt.examples_placeholder"),
+            "disabled": shape["disabled"],
         }
         st.selectbox(
             t("bt.examples"), list(batch.state.EXAMPLES), key="bt_example", on_change=load_example, **choice
         )
         reset = ("example", batch.state.reset)
         st.button(
-            t("bt.reset"), on_click=change, args=reset, icon=":material/restart_alt:", key="bt_reset_button"
+            t("bt.reset"),
+            on_click=change,
+            args=reset,
+            icon=":material/restart_alt:",
+            key="bt_reset_button",
+            disabled=shape["disabled"],
         )
     messages.show(PAGE, "example", "bt_message")
 
@@ -88,7 +98,8 @@ def batch_table(current, lang):
     config = {batch.inputs.LABEL_COLUMN: text_column(t("bt.col.label"), t("bt.col.label_help"), 64)}
     for c, name in enumerate(list(columns)[1:]):
         config[name] = text_column(name, t("bt.col.logit_help", index=c), 58)
-    rows = editable_table.edited_rows("bt_table", version, columns, config, num_rows="dynamic")
+    editing = {"num_rows": "dynamic", "disabled": locked("bt_logits", "bt_labels")}
+    rows = editable_table.edited_rows("bt_table", version, columns, config, **editing)
 
     def read(rows):
         return batch.inputs.table_edit(rows, current, len(base[1]))
@@ -111,7 +122,7 @@ def probability_table(state, lang):
     columns = batch.inputs.probability_columns(base)
     config = {name: text_column(name, t("bt.col.prob_help", index=c), 58) for c, name in enumerate(columns)}
     st.caption(t("bt.probs_help"))
-    edited = editable_table.edited_rows("bt_probs", version, columns, config)
+    edited = editable_table.edited_rows("bt_probs", version, columns, config, disabled=locked("bt_probs"))
     probs = editable_table.read_back("bt_probs", edited, batch.inputs.read_probability_table, KEEPS)
     if probs is not None and probs != rows:
         set_values({"bt_probs": probs})

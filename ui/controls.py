@@ -16,6 +16,13 @@ def control_mode(key):
     return st.session_state.get(CONTROL_MODES, {}).get(key)
 
 
+def locked(*keys):
+    """Whether an open exercise locks any of the controls `keys`: a widget a page draws itself passes
+    `disabled=locked(key)` (a composite one, e.g. a table of logits and labels, names every key it sets)."""
+    modes = st.session_state.get(CONTROL_MODES, {})
+    return any(modes.get(key) == "locked" for key in keys)
+
+
 def _drawn(draw, options):
     """`draw(**options)` (a widget call with its key bound) unless the control is hidden: then its value
     is kept and returned. A locked control is drawn disabled."""

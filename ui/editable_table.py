@@ -27,15 +27,17 @@ def snapshot(key, values, lang, parts=(None,)):
     return st.session_state[f"_{key}_base"], version
 
 
-def edited_rows(key, version, columns, column_config, num_rows="fixed", part=None):
+def edited_rows(key, version, columns, column_config, num_rows="fixed", part=None, disabled=False):
     """Draw the editor of a snapshot (`columns`: {name: text values}); returns its rows as
-    (row name, [cell per column]). `part` names one of several editors that share a snapshot."""
+    (row name, [cell per column]). `part` names one of several editors that share a snapshot; a
+    `disabled` editor (a control an exercise locks) shows the values and takes no edit."""
     edited = st.data_editor(
         pd.DataFrame(columns),
         key=editor_key(key, part, version),
         num_rows=num_rows,
         column_config=column_config,
         width="stretch",
+        disabled=disabled,
     )
     return [(name, list(row)) for name, row in edited.iterrows()]
 
@@ -71,7 +73,7 @@ def text_column(title, help, width):
     return st.column_config.TextColumn(title, help=help, alignment="right", width=width)
 
 
-def matrix_tables(key, matrices, lang, headings, read, keeps, key_of=message_key):
+def matrix_tables(key, matrices, lang, headings, read, keeps, key_of=message_key, disabled=False):
     """Editable matrices side by side that share one snapshot (`matrices`: {column prefix: rows of
     numbers}; `headings`: a (title, cell help) each); returns `read(rows of each table)`, the current
     matrices while the tables cannot be read, and keeps the snapshot in step."""
@@ -85,7 +87,7 @@ def matrix_tables(key, matrices, lang, headings, read, keeps, key_of=message_key
         column.caption(title)
         with column:
             config = {name: text_column(name, cell_help, 70) for name in columns}
-            edited.append(edited_rows(key, version, columns, config, part=prefix))
+            edited.append(edited_rows(key, version, columns, config, part=prefix, disabled=disabled))
     new = read_back(key, edited, lambda tables: read(*tables), keeps, key_of)
     if new is not None and new != current:
         agreed(key, new, lang)

@@ -4,8 +4,9 @@ after the page's restore() and before its controls are drawn.
 An exercise is opened once per session and page, from the link (ex_task, ex_check, ex_lock, ex_hide:
 topics.shared.exercises) or from a lesson (?lesson=<id>, topics.lessons). While it is open:
 - its locked controls hold their values: set again at the top of each run, left alone by set_values
-  (ui.url_state), drawn disabled by ui.controls, greyed out and not clickable (CSS) where a page draws a
-  widget itself; its hidden controls are not drawn (ui.controls) or hidden (CSS);
+  (ui.url_state), and drawn with Streamlit's `disabled` (ui.controls draws its own so; a page that draws
+  a widget itself passes `disabled=ui.controls.locked(key)`); its hidden controls are not drawn
+  (ui.controls) or hidden (CSS);
 - the panel shows the task, each check passing or not, and "done" when the checks pass on the page's
   live quantities (the page's checkable module, through core);
 - its parameters stay in the URL (ui.url_state.publish adds them), so a reload keeps it.
@@ -351,13 +352,13 @@ def lesson_buttons(page, lesson, finished):
 
 
 def hide_elements(exercise, lesson, right):
-    """CSS that hides the hidden controls (and a lesson's elements until its question is answered) and
-    greys out the locked ones that a page draws itself (ui.controls disables its own)."""
+    """CSS that hides the hidden controls a page draws itself (and a lesson's elements until its question
+    is answered). Locked controls need no CSS: every widget of a control is drawn with Streamlit's own
+    `disabled` (ui.controls.locked), and the live components hold their locked keys still."""
     hidden = list(exercise.hidden)
     if lesson is not None and right is not True and st.session_state.get(ANSWERS, {}).get(lesson.id) is None:
         hidden += lesson.hidden_until_answered
     rules = [f".st-key-{key} {{ display: none !important; }}" for key in hidden]
-    rules += [f".st-key-{key} {{ pointer-events: none; opacity: 0.6; }}" for key in exercise.locked]
     if rules:
         st.html("<style>" + "\n".join(rules) + "</style>")
 
