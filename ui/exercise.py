@@ -29,6 +29,7 @@ from topics.shared.exercises import (
     ARITY,
     KINDS,
     LESSON_KEY,
+    MAX_CHECKS,
     MAX_TASK_LENGTH,
     Check,
     Exercise,
@@ -236,10 +237,7 @@ def task_panel(page, entry, exercise, values):
             if exercise.task:
                 st.text(exercise.task)  # never Markdown or HTML: the text came from a link
         if exercise.checks:
-            st.caption(t("ex.checks"))
-            for check, passed in verdict.checks:
-                icon = ":material/check_circle:" if passed else ":material/radio_button_unchecked:"
-                st.markdown(f"{icon} {check_words(check, quantities)}")
+            checks_state(verdict, quantities)
         if exercise.locked:
             locked = ", ".join(say(entry.checkable.control_label(key)) for key in exercise.locked)
             st.caption(t("ex.locked_note", items=locked))
@@ -261,6 +259,19 @@ def task_panel(page, entry, exercise, values):
             progress.sync(path.BY_ID)
         else:
             st.button(t("ex.leave"), key="ex_leave", on_click=leave_exercise, args=(page,))
+
+
+def checks_state(verdict, quantities):
+    """Each check with its state (an icon and a word, not colour alone) and the value it sees now."""
+    st.caption(t("ex.checks"))
+    with st.container(key="ex_checks"):
+        for check, passed in verdict.checks:
+            icon = ":green[:material/check_circle:]" if passed else ":gray[:material/radio_button_unchecked:]"
+            now = quantities.get(check.quantity, math.nan)
+            st.markdown(f"{icon} {check_words(check, quantities)} · {t('ex.check.now', value=fmt(now))}")
+    if len(verdict.checks) > 1:
+        passing = sum(passed for _, passed in verdict.checks)
+        st.caption(t("ex.checks_summary", passing=passing, total=len(verdict.checks)))
 
 
 def lesson_words(lesson):
@@ -367,7 +378,8 @@ def hide_elements(exercise, lesson, right):
 
 
 def maker(page, entry, specs, values):
-    """ "Make an exercise": locked and hidden controls, a task, one check; the link and its QR code."""
+    """ "Make an exercise": locked and hidden controls, a task, the checks (all must pass); the link and
+    its QR code."""
     checkable = entry.checkable
     if checkable is None:
         return
@@ -391,28 +403,75 @@ def maker(page, entry, specs, values):
             max_chars=MAX_TASK_LENGTH,
             placeholder=t("ex.make.task_placeholder"),
         )
-        check = check_maker(checkable, page_quantities(page, tuple(sorted(values.items()))))
+        checks = checks_maker(checkable, page_quantities(page, tuple(sorted(values.items()))))
         try:
             task = clean_task(task)
         except ValueError as error:
             st.error(t("ex.make.task_error", error=str(error)))
             return
-        exercise = Exercise(task, (check,) if check else (), tuple(locked), tuple(hidden))
+        exercise = Exercise(task, checks, tuple(locked), tuple(hidden))
         share(page, specs, values, exercise)
 
 
-def check_maker(checkable, quantities):
-    """The check the teacher picks, with its numbers; None when the state has no number to check."""
+CHECK_ROWS = "ex_make_rows"  # the maker's check rows: [row id, ...] (an id names a row's widget keys)
+
+
+def check_rows():
+    return st.session_state.setdefault(CHECK_ROWS, [0])
+
+
+def add_check_row():
+    rows = check_rows()
+    if len(rows) < MAX_CHECKS:
+        rows.append(max(rows) + 1)
+
+
+def remove_check_row(row):
+    rows = check_rows()
+    if row in rows and len(rows) > 1:
+        rows.remove(row)
+
+
+def checks_maker(checkable, quantities):
+    """The checks the teacher picks (every one must pass: up to MAX_CHECKS, identical ones once); () when
+    the state has no number to check."""
     names = [name for name in checkable.QUANTITY_NAMES if name in quantities and name != "classes"]
     if not names:
         st.caption(t("ex.make.no_quantity"))
-        return None
+        return ()
+    st.caption(t("ex.make.checks_help", limit=MAX_CHECKS))
+    rows = check_rows()
+    checks = []
+    for number, row in enumerate(rows, start=1):
+        with st.container(border=True, key=f"ex_make_check_{row}"):
+            checks.append(check_row(row, number, names, quantities, removable=len(rows) > 1))
+    full = len(rows) >= MAX_CHECKS
+    add = t("ex.make.add_check_full" if full else "ex.make.add_check", limit=MAX_CHECKS)
+    st.button(add, key="ex_make_add", on_click=add_check_row, disabled=full, icon=":material/add:")
+    checks = tuple({check.text(): check for check in checks}.values())  # a check twice: once in the link
+    passing = sum(check.passes(quantities) for check in checks)
+    st.caption(t("ex.make.summary", passing=passing, total=len(checks)))
+    return checks
+
+
+def check_row(row, number, names, quantities, removable):
+    """One check: a quantity, a kind and its numbers (starting near the quantity's value now)."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**{t('ex.make.check_number', number=number)}**")
+        if removable:
+            st.button(
+                t("ex.make.remove_check"),
+                key=f"ex_make_remove_{row}",
+                on_click=remove_check_row,
+                args=(row,),
+                icon=":material/delete:",
+                type="tertiary",
+            )
     left, right = st.columns(2)
-    quantity = left.selectbox(
-        t("ex.make.quantity"), names, key="ex_make_quantity", format_func=lambda n: say(quantity_label(n))
-    )
+    named = {"format_func": lambda name: say(quantity_label(name))}
+    quantity = left.selectbox(t("ex.make.quantity"), names, key=f"ex_make_quantity_{row}", **named)
     kinds = [kind for kind in KINDS if kind != "logk" or "classes" in quantities]
-    kind = right.selectbox(t("ex.make.kind"), kinds, key="ex_make_kind", format_func=labels("ex.kind"))
+    kind = right.selectbox(t("ex.make.kind"), kinds, key=f"ex_make_kind_{row}", format_func=labels("ex.kind"))
     now = quantities[quantity]
     start = round(now, 4) if math.isfinite(now) else 0.0
     fields = {
@@ -425,22 +484,23 @@ def check_maker(checkable, quantities):
     columns = st.columns(ARITY[kind])
     numbers = tuple(
         column.number_input(
-            t(label), value=float(value), format="%.4f", key=f"ex_make_n{i}_{quantity}_{kind}"
+            t(label), value=float(value), format="%.4f", key=f"ex_make_n{i}_{row}_{quantity}_{kind}"
         )
         for i, (column, (label, value)) in enumerate(zip(columns, fields, strict=True))
     )
-    if kind == "between" and numbers[0] > numbers[1]:
-        numbers = numbers[::-1]
-    check = Check(
-        quantity,
-        kind,
-        tuple(
-            abs(n) if kind in ("near", "logk") and i == len(numbers) - 1 else n for i, n in enumerate(numbers)
-        ),
-    )
+    check = made_check(quantity, kind, numbers)
     verdict = t("ex.make.passes" if check.passes(quantities) else "ex.make.fails")
     st.caption(t("ex.make.now", quantity=say(quantity_label(quantity)), value=fmt(now), verdict=verdict))
     return check
+
+
+def made_check(quantity, kind, numbers):
+    """The Check the maker's boxes hold: a range's ends in order, a tolerance not negative."""
+    if kind == "between" and numbers[0] > numbers[1]:
+        numbers = numbers[::-1]
+    if kind in ("near", "logk"):
+        numbers = (*numbers[:-1], abs(numbers[-1]))
+    return Check(quantity, kind, tuple(numbers))
 
 
 def exercise_link(page, specs, values, exercise, lang, base_url):

@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest_pages import APP, open_app_page, page_script
 from topics.lessons import lessons as path
 from topics.registry import BY_NAME
+from topics.shared.exercises import MAX_CHECKS
+from topics.shared.formatting import fmt
 from topics.shared.i18n import STRINGS
 from ui.controls import CONTROL_MODES
 from ui.exercise import OPENED
@@ -27,6 +29,11 @@ def open_page(name, **query):
     app.run()
     assert not app.exception, app.exception
     return app
+
+
+def current_values(specs, app):
+    """The control values the app's session holds."""
+    return {spec.key: app.session_state[spec.key] for spec in specs if spec.key in app.session_state}
 
 
 def texts(app):
@@ -72,9 +79,9 @@ def test_an_exercise_made_on_the_playground_opens_from_its_link_with_the_same_lo
     teacher.multiselect(key="ex_make_lock").set_value(["pg_z0", "pg_class"]).run()
     teacher.multiselect(key="ex_make_hide").set_value(["pg_k"]).run()
     teacher.text_area(key="ex_make_task").input("Make the loss < 0.1 using only the temperature.").run()
-    teacher.selectbox(key="ex_make_quantity").set_value("loss").run()
-    teacher.selectbox(key="ex_make_kind").set_value("below").run()
-    teacher.number_input(key="ex_make_n0_loss_below").set_value(0.1).run()
+    teacher.selectbox(key="ex_make_quantity_0").set_value("loss").run()
+    teacher.selectbox(key="ex_make_kind_0").set_value("below").run()
+    teacher.number_input(key="ex_make_n0_0_loss_below").set_value(0.1).run()
     assert not teacher.exception
     query = query_of(made_link(teacher))
     assert query["pg_t"] == "2" and query["ex_lock"] == "pg_z0,pg_class" and query["ex_hide"] == "pg_k"
@@ -96,10 +103,52 @@ def test_an_exercise_made_on_the_playground_opens_from_its_link_with_the_same_lo
     assert student.query_params["ex_check"] == "below:loss:0.1"  # a reload keeps the exercise
 
 
-def test_a_locked_control_keeps_its_value_through_a_paste_and_a_random_draw():
+def test_an_exercise_with_several_checks_round_trips_and_the_student_sees_each_check():
+    teacher = open_maker(open_page("playground", pg_input="sliders"))
+    teacher.selectbox(key="ex_make_quantity_0").set_value("loss").run()
+    teacher.selectbox(key="ex_make_kind_0").set_value("below").run()
+    teacher.number_input(key="ex_make_n0_0_loss_below").set_value(0.1).run()
+    teacher.button(key="ex_make_add").click().run()
+    teacher.selectbox(key="ex_make_quantity_1").set_value("p0").run()
+    teacher.selectbox(key="ex_make_kind_1").set_value("above").run()
+    teacher.number_input(key="ex_make_n0_1_p0_above").set_value(0.85).run()
+    teacher.button(key="ex_make_add").click().run()
+    teacher.selectbox(key="ex_make_quantity_2").set_value("entropy").run()
+    teacher.button(key="ex_make_remove_2").click().run()  # a third check, then removed
+    assert not teacher.exception
+    assert EN["ex.make.summary"].format(passing=0, total=2) in texts(teacher)
+    query = query_of(made_link(teacher))
+    assert query["ex_check"] == "below:loss:0.1;above:p0:0.85"
+
+    student = open_page("playground", **query)
+    exercise = student.session_state[OPENED]["playground"]
+    assert [check.text() for check in exercise.checks] == ["below:loss:0.1", "above:p0:0.85"]
+    assert EN["ex.checks_summary"].format(passing=0, total=2) in texts(student)
+    student.slider(key="pg_z0").set_value(3.5).run()  # p0 0.897 passes, the loss 0.109 does not
+    assert EN["ex.checks_summary"].format(passing=1, total=2) in texts(student)
+    assert EN["ex.not_yet"] in texts(student)
+    lines = [text for text in texts(student) if ":material/" in text and "·" in text]
+    assert len(lines) == 2 and "unchecked" in lines[0] and "check_circle" in lines[1]
+    playground = BY_NAME["playground"]
+    now = playground.checkable.quantities(current_values(playground.url_specs(), student))
+    assert lines[0].endswith(fmt(now["loss"])) and lines[1].endswith(fmt(now["p0"]))  # the values it sees now
+    student.slider(key="pg_z0").set_value(4.0).run()
+    assert EN["ex.checks_summary"].format(passing=2, total=2) in texts(student)
+    assert EN["ex.done"] in texts(student)
+
+
+def test_the_maker_offers_at_most_the_limit_of_checks():
+    teacher = open_maker(open_page("playground", pg_input="sliders"))
+    for _ in range(MAX_CHECKS - 1):
+        teacher.button(key="ex_make_add").click().run()
+    assert teacher.session_state["ex_make_rows"] == list(range(MAX_CHECKS))
+    assert teacher.button(key="ex_make_add").disabled
+    assert len(query_of(made_link(teacher))["ex_check"].split(";")) <= MAX_CHECKS
+
+
+def test_a_locked_logit_disables_the_paste_and_keeps_its_value_through_a_random_draw():
     app = open_page("playground", ex_lock="pg_z0", ex_check="below:loss:0.1")
-    app.text_input(key="pg_paste").input("5, 1, 0").run()
-    assert app.session_state["pg_z0"] == 2.0 and app.session_state["pg_z1"] == 1.0
+    assert app.text_input(key="pg_paste").disabled  # a paste would set the locked logit
     app.button(key="pg_random_button").click().run()
     assert app.session_state["pg_z0"] == 2.0
 
@@ -112,6 +161,13 @@ HOSTILE = [
     {"ex_check": "below:loss:nan"},
     {"ex_check": "eval:__import__('os'):1"},
     {"ex_check": "below:loss:1;" * 40},
+    {"ex_check": ";".join(f"below:loss:{n}" for n in range(1, 6))},  # five checks: one over the limit
+    {"ex_check": "below:loss:0.1;;above:p0:0.5"},  # an empty check
+    {"ex_check": "below:loss:0.1;above:p0:0.5;"},
+    {"ex_check": "below:loss:0.1;below:loss:0.1"},  # the same check twice
+    {"ex_check": "below:loss:0.1;above:p0:0.5;between:p1:0.9:0.1"},  # one bad among good ones
+    {"ex_check": "below:loss:0.1;above:__class__:0.5"},
+    {"ex_check": "below:loss:0.1;above:p0:1e999"},
     {"ex_lock": "pg_z0,no_such_control"},
     {"ex_hide": "lang"},
     {"lesson": "no_such_lesson"},

@@ -141,7 +141,7 @@ CHECKS = st.builds(
 
 @given(
     task=TASKS,
-    checks=st.lists(CHECKS, min_size=1, max_size=4),
+    checks=st.lists(CHECKS, min_size=1, max_size=4, unique_by=lambda check: check.text()),
     locked=st.lists(st.sampled_from(KEYS), max_size=4, unique=True),
     hidden=st.lists(st.sampled_from(KEYS), max_size=4, unique=True),
 )

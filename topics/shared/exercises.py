@@ -94,11 +94,17 @@ class ChecksParam:
     default: tuple = ()
 
     def parse(self, raw):
-        text = _bounded_text(raw, MAX_CHECK_TEXT)
-        parts = [part for part in text.split(";") if part.strip()]
-        if not parts or len(parts) > MAX_CHECKS:
-            raise ValueError(f"1 to {MAX_CHECKS} checks")
-        return tuple(parse_check(part, self.quantity_names) for part in parts)
+        """Strict: every part between ';' is a check (no empty part), at most MAX_CHECKS of them, no check
+        twice; a link that breaks any rule is refused whole (half a list of checks would mislead)."""
+        parts = _bounded_text(raw, MAX_CHECK_TEXT).split(";")
+        if len(parts) > MAX_CHECKS:
+            raise ValueError(f"at most {MAX_CHECKS} checks")
+        if any(not part.strip() for part in parts):
+            raise ValueError("an empty check")
+        checks = tuple(parse_check(part, self.quantity_names) for part in parts)
+        if len({check.text() for check in checks}) < len(checks):
+            raise ValueError("the same check twice")
+        return checks
 
     def encode(self, value):
         return ";".join(check.text() for check in value)
