@@ -116,7 +116,7 @@ def charts(state, readout, lang):
         show_figure(figures.probability_page_figure(state, readout, lang, theme), "pg_probs", right)
         show_figure(figures.gradient_page_figure(state, readout, lang, theme), "pg_grad")
     key, fields = playground.words.gradient_sentence(readout)
-    st.write(t(key, **fields))
+    st.container(key="pg_grad_sentence").write(t(key, **fields))
 
 
 @friendly_fragment

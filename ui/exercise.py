@@ -24,6 +24,7 @@ import segno
 import streamlit as st
 
 from topics.lessons import lessons as path
+from topics.lessons import snippet_fix
 from topics.registry import BY_NAME
 from topics.shared.exercises import (
     ARITY,
@@ -55,6 +56,7 @@ REDRAWN = "_exercise_redrawn"  # the fingerprint a fragment's run last reran the
 ANSWERS = "_lesson_answers"  # {lesson id: an option index, or a tuple of predicted signs}
 PRESENTING = "_presenting"
 FIRST_VALUES = "_lesson_first_values"  # {lesson id: the control values it was opened with}
+REACHED = "_lesson_reached"  # {lesson id, ...}: lessons whose checks have passed since they were started
 SWITCH = "_exercise_switch"  # (page script, query) a callback asked to switch to
 MAX_LINK_LENGTH = 2000  # a QR code of version 40 at error correction M holds 2,331 bytes
 SIGNS = {-1: "−", 1: "+", 0: "0", None: "?"}
@@ -163,6 +165,8 @@ def start_lesson(lesson):
     st.session_state.setdefault(OPENED, {})[lesson.page] = lesson_exercise(lesson, specs)
     st.session_state.setdefault(ANSWERS, {}).pop(lesson.id, None)
     st.session_state.setdefault(FIRST_VALUES, {}).pop(lesson.id, None)
+    st.session_state.setdefault(REACHED, set()).discard(lesson.id)
+    st.session_state.pop(code_key(lesson.id), None)  # the snippet starts again from seed 001's code
     query = encode_params(start, specs) | {LESSON_KEY: lesson.id}
     st.session_state[SWITCH] = (BY_NAME[lesson.page].script, query)
 
@@ -186,7 +190,10 @@ def status(page, exercise, values):
         return verdict, None, None, True, quantities
     answer = st.session_state.get(ANSWERS, {}).get(lesson.id)
     right = path.answer_right(lesson.question, answer, quantities)
-    done = path.lesson_done(lesson, verdict, answer, quantities)
+    reached = st.session_state.setdefault(REACHED, set())
+    if verdict.done:
+        reached.add(lesson.id)  # the state a question asks about was produced on the page
+    done = path.lesson_done(lesson, verdict, answer, quantities, reached=lesson.id in reached)
     first = st.session_state.setdefault(FIRST_VALUES, {}).setdefault(lesson.id, values)
     tried = answer is not None or values != first
     return verdict, done, right, tried, quantities
@@ -297,22 +304,36 @@ def check_words(check, quantities):
 
 
 def question(lesson, quantities, right):
-    """A choice between sentences, or a prediction of the gradient's signs; the answer is kept."""
-    answers = st.session_state.setdefault(ANSWERS, {})
-    if lesson.question.kind == "choice":
-        st.markdown(f"**{t(f'ls.{lesson.id}.question')}**")
-        options = list(range(lesson.question.options))
-        wording = labels(f"ls.{lesson.id}.option")
-        key = f"ls_choice_{lesson.id}"
-        choice = st.radio(t("ex.your_answer"), options, key=key, index=None, format_func=wording)
-        ready = choice is not None
-        check = t("ex.check_answer")
-        st.button(
-            check, key=f"ls_check_{lesson.id}", disabled=not ready, on_click=answer, args=(lesson.id, (key,))
-        )
-        if lesson.id in answers:
-            (st.success if right else st.error)(t("ex.answer_right" if right else "ex.answer_wrong"))
-        return
+    """The lesson's question; its answer is kept (ANSWERS)."""
+    kind = lesson.question.kind
+    if kind == "choice":
+        if path.asks_after_state(lesson) and lesson.id not in st.session_state.get(REACHED, set()):
+            st.caption(t("ex.question_after_state"))  # first produce the state, then explain it
+            return
+        choice_question(lesson, right)
+    elif kind == "code":
+        code_question(lesson)
+    else:
+        signs_question(lesson, quantities, right)
+
+
+def choice_question(lesson, right):
+    """A choice between sentences; after a check, why the chosen one is right or wrong."""
+    st.markdown(f"**{t(f'ls.{lesson.id}.question')}**")
+    options = list(range(lesson.question.options))
+    key = f"ls_choice_{lesson.id}"
+    wording = labels(f"ls.{lesson.id}.option")
+    choice = st.radio(t("ex.your_answer"), options, key=key, index=None, format_func=wording)
+    check = {"on_click": answer, "args": (lesson.id, (key,)), "disabled": choice is None}
+    st.button(t("ex.check_answer"), key=f"ls_check_{lesson.id}", **check)
+    given = st.session_state.get(ANSWERS, {}).get(lesson.id)
+    if given is not None:
+        verdict = t("ex.answer_right" if right else "ex.answer_wrong")
+        (st.success if right else st.error)(f"{verdict} {t(f'ls.{lesson.id}.why.{given}')}")
+
+
+def signs_question(lesson, quantities, right):
+    """Predict the sign of each gradient entry, then reveal the gradient."""
     st.caption(t("ex.predict"))
     count = lesson.question.options
     keys = tuple(f"ls_sign_{lesson.id}_{k}" for k in range(count))
@@ -324,6 +345,7 @@ def question(lesson, quantities, right):
     st.button(
         reveal, key=f"ls_reveal_{lesson.id}", disabled=None in guess, on_click=answer, args=(lesson.id, keys)
     )
+    answers = st.session_state.get(ANSWERS, {})
     if lesson.id in answers:
         shown = ", ".join(SIGNS[sign] for sign in path.signs(quantities, count))
         said = ", ".join(SIGNS[sign] for sign in answers[lesson.id])
@@ -333,8 +355,46 @@ def question(lesson, quantities, right):
             st.error(t("ex.predict_wrong", signs=f"({shown})", guess=f"({said})"))
 
 
+def code_key(lesson_id):
+    return f"ls_code_{lesson_id}"
+
+
+def code_question(lesson):
+    """Seed 001's snippet in a text box: the student fixes it, the app reads the fix (never runs it) and
+    says what the code computes, through core."""
+    key = code_key(lesson.id)
+    if key not in st.session_state:
+        st.session_state[key] = snippet_fix.STARTING_CODE
+    st.html(f"<style>.st-key-{key} textarea {{ font-family: monospace; }}</style>")
+    st.text_area(t("ls.code.editor"), key=key, height=240, max_chars=snippet_fix.MAX_CODE_LENGTH)
+    with st.container(horizontal=True, wrap=True):
+        check = {"on_click": answer, "args": (lesson.id, (key,)), "type": "primary"}
+        st.button(t("ls.code.check"), key=f"ls_code_check_{lesson.id}", **check)
+        restart = {"on_click": restart_code, "args": (lesson.id,), "icon": ":material/restart_alt:"}
+        st.button(t("ls.code.reset"), key=f"ls_code_reset_{lesson.id}", **restart)
+    given = st.session_state.get(ANSWERS, {}).get(lesson.id)
+    if not isinstance(given, str):
+        st.caption(t("ls.code.not_checked"))
+        return
+    verdict = checked_code(given)
+    with st.container(key="ls_code_verdict"):
+        (st.success if verdict.right else st.error)(t(f"ls.code.{verdict.key}", **verdict.fields))
+        if verdict.loss is not None:
+            st.caption(t("ls.code.loss", loss=fmt(verdict.loss), intended=fmt(verdict.intended)))
+
+
+@lru_cache(maxsize=64)
+def checked_code(code):
+    return snippet_fix.check_fix(code)
+
+
+def restart_code(lesson_id):
+    st.session_state[code_key(lesson_id)] = snippet_fix.STARTING_CODE
+    st.session_state.setdefault(ANSWERS, {}).pop(lesson_id, None)
+
+
 def answer(lesson_id, keys):
-    """Keep the answer held by the widgets `keys`: one option index, or a tuple of signs."""
+    """Keep the answer held by the widgets `keys`: one option index or code text, or a tuple of signs."""
     given = tuple(st.session_state.get(key) for key in keys)
     st.session_state.setdefault(ANSWERS, {})[lesson_id] = given[0] if len(keys) == 1 else given
 

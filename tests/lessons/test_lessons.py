@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 
 from topics.lessons import lessons as path
+from topics.lessons.snippet_fix import STARTING_CODE
 from topics.registry import BY_NAME
 from topics.shared.exercises import judge
 from topics.shared.i18n import STRINGS
 
 WORDS = ("title", "goal", "try", "hint", "answer")
+FIXED_CODE = STARTING_CODE.replace("nn.BCEWithLogitsLoss()", "nn.BCELoss()")
 
 
 def start_values(lesson):
@@ -24,12 +26,13 @@ def exercise_of(lesson):
     return lesson.exercise({key: start[key] for key in lesson.locked})
 
 
-def outcome(lesson, changes=None, answer=None):
-    """(done, quantities) of the lesson in its start state with `changes`, and `answer`."""
+def outcome(lesson, changes=None, answer=None, reached=False):
+    """(done, quantities) of the lesson in its start state with `changes`, and `answer` (`reached`: its
+    checks passed earlier in the lesson)."""
     values = start_values(lesson) | (changes or {})
     quantities = BY_NAME[lesson.page].checkable.quantities(values)
     verdict = judge(exercise_of(lesson), quantities, values)
-    return path.lesson_done(lesson, verdict, answer, quantities), quantities
+    return path.lesson_done(lesson, verdict, answer, quantities, reached=reached), quantities
 
 
 # (lesson, changes that pass, answer that passes, changes that fail, why they fail)
@@ -43,18 +46,18 @@ CASES = [
     ("not_mse", {"gr_z1": 3.0}, 1, {"gr_z1": 2.0}, "p0 0.11"),
     ("batch_mean", {"bt_labels": (0, -100)}, None, {}, "both rows count"),
     ("batch_mean", {"bt_labels": (0, -100)}, None, {"bt_labels": (-100, 2)}, "the wrong row counts"),
-    ("all_ignored", {"bt_labels": (0, -100)}, 0, {}, "no row counts"),
+    ("all_ignored", {"bt_labels": (-100, -100)}, 0, {"bt_labels": (0, -100)}, "one row still counts"),
     (
         "all_ignored",
-        {"bt_labels": (1, 2)},
+        {"bt_labels": (-100, -100)},
         0,
-        {"bt_labels": (1, 2), "bt_reduction": "sum"},
-        "reduction locked",
+        {"bt_labels": (-100, -100), "bt_reduction": "sum"},
+        "reduction locked (a sum of nothing is 0, not NaN)",
     ),
     ("nll_routes", {"bt_labels": (2, 2)}, 2, {}, "the seed's loss is 1.2288"),
     ("soft_label", {"bin_y": 1.0}, None, {"bin_y": 0.7}, "y = p is not the lowest BCE"),
     ("soft_label", {"bin_y": 1.0}, None, {"bin_y": 1.0, "bin_p": 0.3, "bin_z": -0.85}, "p is locked"),
-    ("api_mistake", {"bin_mistake": False}, None, {}, "the snippet as written"),
+    ("api_mistake", {}, FIXED_CODE, {"bin_mistake": False}, "the page's switch is locked"),
 ]
 
 
@@ -82,6 +85,7 @@ def test_each_lesson_names_real_controls_quantities_and_words_in_both_languages(
             assert STRINGS[lang][f"ls.{lesson.id}.question"]
             for option in range(lesson.question.options):
                 assert STRINGS[lang][f"ls.{lesson.id}.option.{option}"]
+                assert STRINGS[lang][f"ls.{lesson.id}.why.{option}"]  # why this option is right or wrong
 
 
 @pytest.mark.parametrize("lesson", path.LESSONS, ids=lambda lesson: lesson.id)
@@ -100,7 +104,9 @@ def test_a_lesson_passes_on_a_solving_state_and_fails_on_another(lesson_id, pass
 @pytest.mark.parametrize("lesson", [lesson for lesson in path.LESSONS if lesson.question], ids=lambda x: x.id)
 def test_a_wrong_answer_keeps_a_lesson_open_even_in_a_solving_state(lesson):
     passing = next((case[1], case[2]) for case in CASES if case[0] == lesson.id)
-    wrong = (-1, -1, -1) if lesson.question.kind == "signs" else (passing[1] + 1) % lesson.question.options
+    kind = lesson.question.kind
+    wrongs = {"signs": (-1, -1, -1), "code": STARTING_CODE}
+    wrong = wrongs[kind] if kind in wrongs else (passing[1] + 1) % lesson.question.options
     assert outcome(lesson, passing[0], passing[1])[0]
     assert not outcome(lesson, passing[0], wrong)[0]
 
@@ -142,8 +148,9 @@ def test_batch_lessons_loss_is_torchs_with_ignore_index(torch_cpu):
         _, quantities = outcome(path.BY_ID[lesson_id], {"bt_labels": labels})
         assert quantities["loss"] == pytest.approx(expected, rel=1e-12)
     all_ignored = torch_cpu.nn.functional.cross_entropy(logits, torch_cpu.tensor([-100, -100])).item()
-    _, quantities = outcome(path.BY_ID["all_ignored"])
+    _, quantities = outcome(path.BY_ID["all_ignored"], {"bt_labels": (-100, -100)})
     assert math.isnan(all_ignored) and math.isnan(quantities["loss"]) and quantities["counted_rows"] == 0
+    assert quantities["loss_is_nan"] == 1.0 and outcome(path.BY_ID["all_ignored"])[1]["loss_is_nan"] == 0.0
 
 
 def test_soft_label_lesson_lowest_bce_at_p_0_7_is_at_y_1_in_torch(torch_cpu):
@@ -155,12 +162,25 @@ def test_soft_label_lesson_lowest_bce_at_p_0_7_is_at_y_1_in_torch(torch_cpu):
         assert outcome(path.BY_ID["soft_label"], {"bin_y": y})[0] is expected_done
 
 
-def test_api_mistake_lesson_fixed_loss_is_torchs_bce_on_probabilities(torch_cpu):
-    probs = torch_cpu.tensor([0.9, 0.2, 0.8])
-    target = torch_cpu.tensor([1.0, 0.0, 1.0])
-    right = torch_cpu.nn.BCELoss()(probs, target).item()
-    wrong = torch_cpu.nn.BCEWithLogitsLoss()(probs, target).item()
-    _, fixed = outcome(path.BY_ID["api_mistake"], {"bin_mistake": False})
-    _, as_written = outcome(path.BY_ID["api_mistake"])
-    assert fixed["mistake_loss"] == pytest.approx(right, rel=1e-6)
-    assert as_written["mistake_loss"] == pytest.approx(wrong, rel=1e-6)
+def test_api_mistake_lesson_is_done_by_fixed_code_not_by_the_pages_switch():
+    lesson = path.BY_ID["api_mistake"]
+    assert lesson.question.kind == "code" and "bin_mistake" in lesson.locked
+    assert outcome(lesson, {}, FIXED_CODE)[0]
+    for wrong in (
+        None,
+        STARTING_CODE,
+        "not python (",
+        FIXED_CODE.replace("y_pred, y_true", "y_true, y_pred"),
+    ):
+        assert not outcome(lesson, {}, wrong)[0]
+
+
+def test_a_question_about_a_state_counts_once_the_state_was_reached():
+    """The explain lessons: the state the question is about must be produced on the page; answering
+    right afterwards (the state since left) still completes the lesson, answering without it does not."""
+    lesson = path.BY_ID["all_ignored"]
+    assert path.asks_after_state(lesson)
+    assert not outcome(lesson, {}, 0, reached=False)[0]
+    assert outcome(lesson, {}, 0, reached=True)[0]
+    assert not outcome(lesson, {"bt_reduction": "sum"}, 0, reached=True)[0]  # a lock broken since
+    assert not path.asks_after_state(path.BY_ID["gradient_signs"])  # nothing to produce first

@@ -20,7 +20,9 @@ def fixed(new_lines):
 
 RIGHT = {
     "BCELoss on the probabilities": fixed("loss_fn = nn.BCELoss()\nloss = loss_fn(y_pred, y_true)"),
-    "logits through torch.logit": fixed("loss_fn = nn.BCEWithLogitsLoss()\nloss = loss_fn(torch.logit(y_pred), y_true)"),
+    "logits through torch.logit": fixed(
+        "loss_fn = nn.BCEWithLogitsLoss()\nloss = loss_fn(torch.logit(y_pred), y_true)"
+    ),
     "logits as log-odds": fixed(
         "logits = torch.log(y_pred / (1 - y_pred))\nloss = nn.BCEWithLogitsLoss()(logits, y_true)"
     ),
@@ -45,7 +47,10 @@ RIGHT = {
 
 WRONG = {
     "unchanged": (STARTING_CODE, "still_probs"),
-    "a second sigmoid": (fixed("loss = nn.BCEWithLogitsLoss()(torch.sigmoid(y_pred), y_true)"), "double_sigmoid"),
+    "a second sigmoid": (
+        fixed("loss = nn.BCEWithLogitsLoss()(torch.sigmoid(y_pred), y_true)"),
+        "double_sigmoid",
+    ),
     "sigmoid into BCELoss": (fixed("loss = nn.BCELoss()(y_pred.sigmoid(), y_true)"), "double_sigmoid"),
     "arguments swapped": (fixed("loss = nn.BCELoss()(y_true, y_pred)"), "swapped"),
     "other labels": (fixed("loss = nn.BCELoss()(y_pred, 1 - y_true)"), "other_labels"),
@@ -138,7 +143,16 @@ def test_every_verdict_has_words_in_both_languages():
 
     keys = {"right", "too_long", "syntax", "too_deep", "too_long_code", "no_loss", "raises", "not_finite"}
     keys |= {reason for _, reason in WRONG.values()} | {reason for _, reason in HOSTILE.values()}
-    keys |= {"import", "statement", "unknown_name", "expression", "call", "tensor", "option", "loss_arguments"}
+    keys |= {
+        "import",
+        "statement",
+        "unknown_name",
+        "expression",
+        "call",
+        "tensor",
+        "option",
+        "loss_arguments",
+    }
     for lang in ("en", "zh"):
         missing = [key for key in sorted(keys) if f"ls.code.{key}" not in STRINGS[lang]]
         assert not missing, (lang, missing)

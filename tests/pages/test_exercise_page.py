@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_pages import APP, open_app_page, page_script
 from topics.lessons import lessons as path
+from topics.lessons.snippet_fix import STARTING_CODE, check_fix
 from topics.registry import BY_NAME
 from topics.shared.exercises import MAX_CHECKS
 from topics.shared.formatting import fmt
@@ -208,18 +209,47 @@ def test_a_lesson_started_from_the_lessons_page_is_checked_and_marked_done():
     assert EN["ls.progress"].format(done=1, total=10) in [bar.proto.text for bar in app.get("progress")]
 
 
-def test_a_lesson_link_opens_the_lesson_and_its_question_is_checked():
-    app = open_page("batch", bt_labels="-100,-100", lesson="all_ignored")
+def test_an_explain_lesson_asks_its_question_only_after_the_state_is_produced_on_the_page():
+    app = open_page("batch", lesson="all_ignored")
+    assert EN["ex.question_after_state"] in texts(app)
+    assert EN["ls.all_ignored.question"] not in " ".join(texts(app))
+    app.session_state["bt_labels"] = (-100, -100)  # what editing both labels in the table sets
+    app.run()
+    assert app.metric[0].value == "NaN"  # the student sees the NaN on the page
     assert EN["ls.all_ignored.question"] in " ".join(texts(app))
-    app.radio(key="ls_choice_all_ignored").set_value(2).run()
+    app.radio(key="ls_choice_all_ignored").set_value(1).run()
     app.button(key="ls_check_all_ignored").click().run()
-    assert EN["ex.answer_wrong"] in texts(app)
+    wrong = f"{EN['ex.answer_wrong']} {EN['ls.all_ignored.why.1']}"
+    assert wrong in [box.value for box in app.error]  # why that option is wrong
+    assert EN["ex.not_yet"] in texts(app)
     app.radio(key="ls_choice_all_ignored").set_value(0).run()
     app.button(key="ls_check_all_ignored").click().run()
-    assert EN["ex.answer_right"] in texts(app) and EN["ex.not_yet"] in texts(app)  # the batch is still NaN
-    app.session_state["bt_labels"] = (0, 2)
-    app.run()
+    assert f"{EN['ex.answer_right']} {EN['ls.all_ignored.why.0']}" in [box.value for box in app.success]
     assert EN["ex.done"] in texts(app)
+
+
+def test_the_fix_the_snippet_lesson_reads_the_students_code_and_says_what_it_computes():
+    app = open_page("binary", bin_mistake="1", lesson="api_mistake")
+    assert app.toggle(key="bin_mistake").disabled  # the page's switch would show the fix
+    editor = app.text_area(key="ls_code_api_mistake")
+    assert editor.value == STARTING_CODE
+    assert EN["ls.code.not_checked"] in texts(app)
+    editor.input(STARTING_CODE.replace("loss_fn(y_pred", "loss_fn(torch.sigmoid(y_pred)")).run()
+    app.button(key="ls_code_check_api_mistake").click().run()
+    assert EN["ls.code.double_sigmoid"].format(line=8) in [box.value for box in app.error]
+    assert EN["ex.not_yet"] in texts(app)
+    app.text_area(key="ls_code_api_mistake").input("loss = (").run()
+    app.button(key="ls_code_check_api_mistake").click().run()
+    assert any(box.value.startswith(EN["ls.code.syntax"].split("(")[0]) for box in app.error)
+    fixed = STARTING_CODE.replace("nn.BCEWithLogitsLoss()", "nn.BCELoss()")
+    app.text_area(key="ls_code_api_mistake").input(fixed).run()
+    app.button(key="ls_code_check_api_mistake").click().run()
+    assert EN["ls.code.right"].format(line=8) in [box.value for box in app.success]
+    verdict = check_fix(fixed)
+    assert EN["ls.code.loss"].format(loss=fmt(verdict.loss), intended=fmt(verdict.intended)) in texts(app)
+    assert EN["ex.done"] in texts(app)
+    app.button(key="ls_code_reset_api_mistake").click().run()
+    assert app.text_area(key="ls_code_api_mistake").value == STARTING_CODE
 
 
 def test_each_lesson_link_opens_its_page_with_the_lesson_in_chinese_too():

@@ -1,5 +1,6 @@
 """What an exercise on the batch page can check (topics.shared.exercises), computed through core for the
-control values: the reduced loss (the sum of the rows for reduction='none'), how many rows count, how far
+control values: the reduced loss (the sum of the rows for reduction='none') and whether it is NaN, how many
+rows count, how far
 apart the three routes (formula, log_softmax + nll_loss, cross_entropy) are, the accuracy of the counted
 rows; and the label of each control, for the exercise maker."""
 
@@ -10,7 +11,7 @@ from topics.batch.state import state_from_values
 from topics.shared.exercises import labelled_control
 from topics.shared.inputs import InputError
 
-QUANTITY_NAMES = ("loss", "counted_rows", "route_spread", "accuracy", "classes")
+QUANTITY_NAMES = ("loss", "loss_is_nan", "counted_rows", "route_spread", "accuracy", "classes")
 
 
 def quantities(values):
@@ -30,6 +31,7 @@ def quantities(values):
     accuracy = float(np.mean(predicted[counted] == labels[counted])) if counted.any() else float("nan")
     return {
         "loss": float(np.sum(readout.loss)),
+        "loss_is_nan": float(np.isnan(np.sum(readout.loss))),  # 1 or 0: a check can ask for a NaN loss
         "counted_rows": float(readout.num_counted),
         "route_spread": spread,
         "accuracy": accuracy,

@@ -1,22 +1,28 @@
 """The lessons of the guided path, in order: each names its page, the state it starts in (control values
 over the page's defaults), the controls it locks or hides, and what is checked from the page's live state
 (topics.shared.exercises checks on the quantities of the page's checkable module), plus, for some, a
-question: a choice between sentences, or a prediction of the gradient's signs before they are shown.
+question: a choice between sentences (asked once the lesson's state is reached on the page, each option
+with why it is right or wrong), a prediction of the gradient's signs before they are shown, or code to fix
+(topics.lessons.snippet_fix reads it, never runs it).
 
-Words live in the string tables under "ls.<id>.*": title, goal, try, hint, answer (and question, option.N).
+Words live in the string tables under "ls.<id>.*": title, goal, try, hint, answer (and question, option.N,
+why.N).
 This module is data: it imports no other topic (the registry gives each page's quantities).
 """
 
 import math
 from dataclasses import dataclass
 
+from topics.lessons import snippet_fix
 from topics.shared.exercises import Check, Exercise
 
 
 @dataclass(frozen=True)
 class Question:
-    """kind "choice": `options` sentences (ls.<id>.option.N), `correct` the right one's index.
-    kind "signs": predict the sign of gradient entries g0 .. g{options-1} before they are shown."""
+    """kind "choice": `options` sentences (ls.<id>.option.N, each with ls.<id>.why.N), `correct` the right
+    one's index; asked once the lesson's checks have passed on the page (the state the question is about).
+    kind "signs": predict the sign of gradient entries g0 .. g{options-1} before they are shown.
+    kind "code": fix seed 001's snippet in a text box (topics.lessons.snippet_fix)."""
 
     kind: str
     options: int
@@ -78,7 +84,9 @@ LESSONS = (
         locked=(*SAMPLE_SETUP, "pg_class", "pg_input", *PLAYGROUND_LOGITS),
         hidden=("pg_paste", "pg_step_button", "pg_random_button", "pg_reset_button"),
         question=Question("signs", 3),
-        hidden_until_answered=("pg_grad", "pg_drag_box"),
+        # every element that shows the gradient or its effect: the chart, the sentence that reads it, the
+        # drag bars, the torch/Keras check (it lists the gradient) and the descent path (p moves along it)
+        hidden_until_answered=("pg_grad", "pg_grad_sentence", "pg_drag_box", "pg_check_open", "pg_path"),
     ),
     Lesson(
         "not_mse",
@@ -98,9 +106,9 @@ LESSONS = (
     Lesson(
         "all_ignored",
         "batch",
-        {"bt_labels": (-100, -100)},
-        checks=(Check("counted_rows", "above", (0.5,)),),
-        locked=("bt_reduction", "bt_target"),
+        {},
+        checks=(Check("loss_is_nan", "near", (1.0, 0.0)),),
+        locked=("bt_reduction", "bt_target", "bt_ignore"),
         question=Question("choice", 3, correct=0),
     ),
     Lesson(
@@ -122,7 +130,8 @@ LESSONS = (
         "api_mistake",
         "binary",
         {"bin_mistake": True},
-        checks=(Check("mistake_error", "below", (1e-6,)),),
+        locked=("bin_mistake",),  # the page's own switch would show the fixed snippet
+        question=Question("code", 0),
     ),
 )
 BY_ID = {lesson.id: lesson for lesson in LESSONS}
@@ -152,13 +161,20 @@ def answer_right(question, answer, quantities):
         return False
     if question.kind == "choice":
         return answer == question.correct
+    if question.kind == "code":
+        return isinstance(answer, str) and snippet_fix.check_fix(answer).right
     return tuple(answer) == signs(quantities, question.options)
 
 
-def lesson_done(lesson, verdict, answer, quantities):
-    """Done: every check passes with the locked controls kept, and the question (if any) is answered
-    right. A lesson with only a question is done when the answer is right and the locks are kept."""
-    checks_done = verdict.done if lesson.checks else verdict.locks_kept
+def asks_after_state(lesson):
+    """Whether the lesson's question waits for its checks to pass (the state it asks about)."""
+    return lesson.question is not None and lesson.question.kind == "choice" and bool(lesson.checks)
+
+
+def lesson_done(lesson, verdict, answer, quantities, reached=False):
+    """Done: the locked controls are kept, every check passes (now, or `reached`: earlier in this
+    lesson, for a question about that state), and the question (if any) is answered right."""
+    checks_done = verdict.done or (reached and verdict.locks_kept) if lesson.checks else verdict.locks_kept
     return checks_done and answer_right(lesson.question, answer, quantities)
 
 

@@ -232,8 +232,10 @@ def imported(statement, name):
 def evaluate(node, names, found):
     """What an expression gives: a Module, a Function, a Method, a LossModule, a float32 array, a number
     or a string (an option's value)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)) and not isinstance(
-        node.value, bool
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, (int, float, str))
+        and not isinstance(node.value, bool)
     ):
         return node.value
     if isinstance(node, ast.Name):
