@@ -5,7 +5,7 @@ import streamlit as st
 from topics.lessons import lessons as path
 from topics.registry import BY_NAME
 from ui import progress
-from ui.exercise import follow_switch, start_lesson
+from ui.exercise import follow_switch, presenter_params, start_lesson
 from ui.language import t
 from ui.shell import ensure_app_shell
 from ui.url_state import publish
@@ -46,4 +46,5 @@ for number, lesson in enumerate(path.LESSONS, start=1):
 st.caption(t("ls.saved_note"))
 st.button(t("ls.reset"), key="ls_reset", on_click=progress.forget, icon=":material/restart_alt:")
 progress.sync(path.BY_ID)
+presenter_params()
 publish([])

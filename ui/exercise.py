@@ -47,7 +47,7 @@ from topics.shared.url_params import encode_params, read_params
 from ui import progress
 from ui.controls import CONTROL_MODES
 from ui.language import labels, language_param, t
-from ui.url_state import EXTRA_PARAMS, KEPT, LOCKED_KEYS, current_values
+from ui.url_state import EXTRA_PARAMS, KEPT, LOCKED_KEYS, PAGE_DRAWN, current_values
 
 OPENED = "_exercise_open"  # {page: Exercise}
 READ = "_exercise_read"  # {page: refused parameter names}: the page's link was read for an exercise
@@ -86,8 +86,6 @@ def exercise_panel(page):
         task_panel(page, entry, exercise, values)
     elif not presenting():
         maker(page, entry, specs, values)
-    if presenting():
-        st.button(t("ex.present.exit"), key="ex_present_exit", on_click=leave_presenter_mode)
     st.session_state[DRAWN] = (page, fingerprint(page, values))
 
 
@@ -612,13 +610,23 @@ def presenting():
 
 
 def presenter_mode():
-    """Called by app.py: ?present=1 turns presenter mode on for the session (larger type, no sidebar,
-    only the controls the exercise leaves visible); the button on the page turns it off."""
+    """Called by app.py before the page runs: ?present=1 turns presenter mode on for the session (larger
+    type, no sidebar, only the controls the exercise leaves visible), and every page then starts with the
+    button that turns it off (the sidebar, where a switch would be, is hidden)."""
     if PRESENTING not in st.session_state:
         valid, _ = read_params(st.query_params.to_dict(), [presenter_param()])
         st.session_state[PRESENTING] = valid.get("present", False)
     if presenting():
         st.html(PRESENTER_CSS)
+        exit_button = {"on_click": leave_presenter_mode, "icon": ":material/close_fullscreen:"}
+        st.button(t("ex.present.exit"), key="ex_present_exit", type="tertiary", **exit_button)
+
+
+def presenter_params():
+    """Keep ?present=1 in the link of a page without an exercise panel (the lessons page) while
+    presenting, so a reload stays in presenter mode (publish adds EXTRA_PARAMS to the page drawn)."""
+    page = st.session_state.get(PAGE_DRAWN)
+    st.session_state[EXTRA_PARAMS] = (page, {"present": "1"} if presenting() else {})
 
 
 def leave_presenter_mode():

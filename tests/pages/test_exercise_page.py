@@ -271,3 +271,15 @@ def test_presenter_mode_hides_the_sidebar_and_the_maker_and_can_be_left():
     app.button(key="ex_present_exit").click().run()
     assert "present" not in dict(app.query_params)
     assert "stSidebar" not in " ".join(element.proto.body for element in app.get("html"))
+
+
+@pytest.mark.parametrize("page", ["lessons", "training"])
+def test_presenter_mode_has_its_exit_button_on_pages_without_an_exercise_panel(page):
+    app = open_page(page, present="1")
+    assert "stSidebar" in " ".join(element.proto.body for element in app.get("html"))
+    if page == "lessons":
+        assert app.query_params["present"] == "1"  # a reload stays in presenter mode
+    app.button(key="ex_present_exit").click().run()
+    assert not app.exception
+    assert "stSidebar" not in " ".join(element.proto.body for element in app.get("html"))
+    assert "present" not in dict(app.query_params)
