@@ -27,9 +27,10 @@ WIDTHS = (1280, 390)
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 PAGES = registered_pages()
 # Found at the merge of issues 19, 22 and 23 (the pages were built side by side): contrast on the outputs
-# page (light) and the lessons page (dark) still fails axe. Known and open in issues 19/22/23; xfail, not
-# strict, so the audit still prints what it finds on them.
-KNOWN_CONTRAST_GAPS = {("outputs", "light"), ("lessons", "dark")}
+# page (light) still fails axe. Known and open in issue 23; xfail, not strict, so the audit still prints
+# what it finds on it. (The lessons page in dark, white on the sky-blue primary buttons, is fixed in
+# ui/accessibility/accessibility.css.)
+KNOWN_CONTRAST_GAPS = {("outputs", "light")}
 
 
 def case(spec, lang, theme):
