@@ -32,6 +32,7 @@ from topics.shared.exercises import (
     LESSON_KEY,
     MAX_CHECKS,
     MAX_TASK_LENGTH,
+    YES_NO_QUANTITIES,
     Check,
     Exercise,
     clean_task,
@@ -272,8 +273,8 @@ def checks_state(verdict, quantities):
     with st.container(key="ex_checks"):
         for check, passed in verdict.checks:
             icon = ":green[:material/check_circle:]" if passed else ":gray[:material/radio_button_unchecked:]"
-            now = quantities.get(check.quantity, math.nan)
-            st.markdown(f"{icon} {check_words(check, quantities)} · {t('ex.check.now', value=fmt(now))}")
+            now = value_words(check.quantity, quantities.get(check.quantity, math.nan))
+            st.markdown(f"{icon} {check_words(check, quantities)} · {t('ex.check.now', value=now)}")
     if len(verdict.checks) > 1:
         passing = sum(passed for _, passed in verdict.checks)
         st.caption(t("ex.checks_summary", passing=passing, total=len(verdict.checks)))
@@ -290,6 +291,9 @@ def lesson_words(lesson):
 def check_words(check, quantities):
     name = say(quantity_label(check.quantity))
     numbers = [f"{number:g}" for number in check.numbers]
+    yes_or_no = check.kind == "near" and check.numbers in ((1.0, 0.0), (0.0, 0.0))
+    if check.quantity in YES_NO_QUANTITIES and yes_or_no:
+        return t("ex.check.yes" if check.numbers[0] else "ex.check.no", quantity=name)
     if check.kind == "near":
         return t("ex.check.near", quantity=name, value=numbers[0], tolerance=numbers[1])
     if check.kind == "between":
@@ -299,6 +303,13 @@ def check_words(check, quantities):
         log_k = fmt(math.log(classes)) if classes > 0 else "?"
         return t("ex.check.logk", quantity=name, tolerance=numbers[0], classes=classes, log_k=log_k)
     return t(f"ex.check.{check.kind}", quantity=name, value=numbers[0])
+
+
+def value_words(quantity, value):
+    """A quantity's value as the panel says it: "yes" / "no" for a yes-no quantity, else the number."""
+    if quantity in YES_NO_QUANTITIES and value in (0.0, 1.0):
+        return t("ex.yes" if value else "ex.no")
+    return fmt(value)
 
 
 def question(lesson, quantities, right):
@@ -502,7 +513,10 @@ def checks_maker(checkable, quantities):
     checks = []
     for number, row in enumerate(rows, start=1):
         with st.container(border=True, key=f"ex_make_check_{row}"):
-            checks.append(check_row(row, number, names, quantities, removable=len(rows) > 1))
+            check = check_row(row, number, names, quantities, len(rows) > 1, [c.quantity for c in checks])
+            if check.text() in [earlier.text() for earlier in checks]:
+                st.caption(t("ex.make.same_check"))
+            checks.append(check)
     full = len(rows) >= MAX_CHECKS
     add = t("ex.make.add_check_full" if full else "ex.make.add_check", limit=MAX_CHECKS)
     st.button(add, key="ex_make_add", on_click=add_check_row, disabled=full, icon=":material/add:")
@@ -512,8 +526,9 @@ def checks_maker(checkable, quantities):
     return checks
 
 
-def check_row(row, number, names, quantities, removable):
-    """One check: a quantity, a kind and its numbers (starting near the quantity's value now)."""
+def check_row(row, number, names, quantities, removable, used):
+    """One check: a quantity (a new row starts on one the rows above do not check yet: `used`), a kind
+    and its numbers (starting near the quantity's value now)."""
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(f"**{t('ex.make.check_number', number=number)}**")
         if removable:
@@ -527,7 +542,10 @@ def check_row(row, number, names, quantities, removable):
             )
     left, right = st.columns(2)
     named = {"format_func": lambda name: say(quantity_label(name))}
-    quantity = left.selectbox(t("ex.make.quantity"), names, key=f"ex_make_quantity_{row}", **named)
+    key = f"ex_make_quantity_{row}"
+    if st.session_state.get(key) not in names:  # a new row (set once: a changing index would reset it)
+        st.session_state[key] = next((name for name in names if name not in used), names[0])
+    quantity = left.selectbox(t("ex.make.quantity"), names, key=key, **named)
     kinds = [kind for kind in KINDS if kind != "logk" or "classes" in quantities]
     kind = right.selectbox(t("ex.make.kind"), kinds, key=f"ex_make_kind_{row}", format_func=labels("ex.kind"))
     now = quantities[quantity]

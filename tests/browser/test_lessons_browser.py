@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_idle
 
+from topics.lessons.snippet_fix import STARTING_CODE
 from topics.shared.i18n import STRINGS
 
 pytestmark = pytest.mark.browser
@@ -124,3 +125,30 @@ def test_the_exercise_maker_gives_a_link_and_a_qr_code(page, width):
     if width <= 480:
         assert_no_horizontal_scroll(page)
     screenshot(page, SCREENSHOT_DIR / f"exercise_maker_{width}.png", width)
+
+
+def test_the_fix_the_snippet_lesson_reads_typed_code_on_a_phone(page):
+    page.set_viewport_size(PHONE)
+    open_path(page, "/binary?bin_mistake=1&lesson=api_mistake")
+    box = page.locator(".st-key-ls_code_api_mistake textarea")
+    expect(box).to_have_value(STARTING_CODE)
+    box.fill(STARTING_CODE.replace("nn.BCEWithLogitsLoss()", "nn.BCELoss()"))
+    box.press("Control+Enter")
+    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    click(page, ".st-key-ls_code_check_api_mistake button")
+    expect(page.locator(".st-key-ls_code_verdict")).to_contain_text(EN["ls.code.right"].format(line=8))
+    expect(page.locator(STATUS)).to_contain_text(EN["ex.done"])
+    assert_no_horizontal_scroll(page)
+
+
+def test_an_exercise_link_with_two_checks_shows_each_checks_state(page):
+    page.set_viewport_size(PHONE)
+    open_path(page, "/?pg_input=sliders&pg_z0=3&ex_check=below:loss:0.1;above:p0:0.85&ex_lock=pg_z1,pg_z2")
+    loss_now = page.locator(".st-key-pg_loss [data-testid=stMetricValue]").inner_text().strip()
+    expect(page.locator(".st-key-ex_checks")).to_contain_text(loss_now)  # each check with its value now
+    expect(page.locator(PANEL)).to_contain_text(EN["ex.checks_summary"].format(passing=0, total=2))
+    for _ in range(5):  # z0 from 3.0 to 3.5: p0 0.897 passes, the loss 0.109 does not yet
+        press(page, "pg_z0", "ArrowRight")
+    expect(page.locator(PANEL)).to_contain_text(EN["ex.checks_summary"].format(passing=1, total=2))
+    assert page.locator(".st-key-pg_z1").get_by_role("slider").is_disabled()
+    assert_no_horizontal_scroll(page)

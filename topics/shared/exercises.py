@@ -35,6 +35,9 @@ NUMBER_LIMIT = 1e6
 MARKUP = re.compile(r"<[/!?a-zA-Z]|&#?\w+;")
 NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 
+# Quantities that are 1 for yes and 0 for no (e.g. "the loss is NaN"): the panel reads `near:q:1:0` as
+# "q", not "q = 1 ± 0".
+YES_NO_QUANTITIES = frozenset({"loss_is_nan"})
 TASK_KEY, CHECK_KEY, LOCK_KEY, HIDE_KEY = "ex_task", "ex_check", "ex_lock", "ex_hide"
 LESSON_KEY, PRESENT_KEY = "lesson", "present"
 
