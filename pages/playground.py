@@ -61,7 +61,7 @@ def controls(state, lang):
     else:
         for i in range(state.num_classes):
             slider(SPEC[f"pg_z{i}"], t("pg.logit", index=i), format="%.1f")
-    logits_locked = locked("pg_k", *(f"pg_z{i}" for i in range(state.num_classes)))
+    logits_locked = locked(*(f"pg_z{i}" for i in range(state.num_classes)))
     paste = {"help": t("pg.paste_help"), "on_change": apply_paste, "disabled": logits_locked}
     st.text_input(t("pg.paste"), key="pg_paste", **paste, **PASTE_BOX)
     with st.container(horizontal=True, wrap=True):
