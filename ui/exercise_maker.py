@@ -49,12 +49,10 @@ def maker(page, entry, specs, values, quantities_now):
         st.caption(t("ex.make.help"))
         keys = [spec.key for spec in specs]
         name = lambda key: say(checkable.control_label(key))  # noqa: E731
-        locked = st.multiselect(t("ex.make.lock"), keys, key="ex_make_lock", format_func=name)
+        choose = {"format_func": name, "placeholder": t("ex.make.choose")}
+        locked = st.multiselect(t("ex.make.lock"), keys, key="ex_make_lock", **choose)
         hidden = st.multiselect(
-            t("ex.make.hide"),
-            [key for key in keys if key not in locked],
-            key="ex_make_hide",
-            format_func=name,
+            t("ex.make.hide"), [key for key in keys if key not in locked], key="ex_make_hide", **choose
         )
         task = st.text_area(
             t("ex.make.task"),
