@@ -372,16 +372,11 @@ def code_question(lesson):
     if not isinstance(given, str):
         st.caption(t("ls.code.not_checked"))
         return
-    verdict = checked_code(given)
+    verdict = snippet_fix.check_fix(given)
     with st.container(key="ls_code_verdict"):
         (st.success if verdict.right else st.error)(t(f"ls.code.{verdict.key}", **verdict.fields))
         if verdict.loss is not None:
             st.caption(t("ls.code.loss", loss=fmt(verdict.loss), intended=fmt(verdict.intended)))
-
-
-@lru_cache(maxsize=64)
-def checked_code(code):
-    return snippet_fix.check_fix(code)
 
 
 def restart_code(lesson_id):

@@ -19,6 +19,7 @@ import ast
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -115,8 +116,10 @@ class Verdict:
     intended: float | None = None  # the loss seed 001 meant, with the same reduction
 
 
+@lru_cache(maxsize=128)
 def check_fix(code):
-    """The Verdict on the student's code (a str): parsed, followed, its last loss computed through core."""
+    """The Verdict on the student's code (a str): parsed, followed, its last loss computed through core.
+    Cached: the panel and its rerun check ask for the same answer several times in a run."""
     if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH:
         return Verdict(False, "too_long", {"limit": MAX_CODE_LENGTH})
     if "\x00" in code:
