@@ -48,7 +48,7 @@ def apply_ignore():
 
 
 def option_controls(num_classes, lang):
-    st.subheader(t("bt.options"))
+    st.header(t("bt.options"))
     radio(
         SPEC["bt_target"],
         t("bt.target_form"),
@@ -96,15 +96,15 @@ def read_batch():
 
 
 def steps_beside_the_controls(state, readout, notes, lang):
-    st.subheader(t("bt.step1"))
+    st.header(t("bt.step1"))
     st.caption(t("bt.step1_help" if state.target_form != "probs" else "bt.step1_help_probs"))
     show_figure(batch.figures.softmax_page_figure(state, readout, lang, chart_theme()), "bt_softmax")
     if state.target_form == "probs":
         show_figure(batch.figures.target_page_figure(state, readout, lang, chart_theme()), "bt_target_map")
-    st.subheader(t("bt.step2"))
+    st.header(t("bt.step2"))
     st.caption(t(f"bt.step2_help.{state.target_form}"))
     text_table(batch.words.row_table(state, readout, lang), "bt_rows_table")
-    st.subheader(t("bt.step3"))
+    st.header(t("bt.step3"))
     latex_blocks(batch.formulas.reduction_latex(state, readout))
     if sentence := batch.words.weighted_mean_sentence(state, readout, lang):
         st.write(sentence)
@@ -115,7 +115,7 @@ def steps_beside_the_controls(state, readout, notes, lang):
 
 
 def routes_panel(state, readout):
-    st.subheader(t("bt.step4"))
+    st.header(t("bt.step4"))
     st.caption(t("bt.step4_help"))
     form = "index" if state.target_form == "index" else "probs"
     with st.container(key="bt_routes"):
@@ -136,7 +136,7 @@ refused_notice(refused, "bt_notice")
 headline = st.container()  # filled once the batch is read: the loss stays in view on a phone
 control_column, view_column = st.columns([5, 7], gap="large")
 with control_column:
-    st.subheader(t("bt.batch"))
+    st.header(t("bt.batch"))
     st.caption(t("bt.table_help"))
     batch_editor(lang)
     option_controls(len(values()["bt_logits"][0]), lang)
@@ -150,13 +150,13 @@ with headline:
 with view_column:
     steps_beside_the_controls(state, readout, batch.words.notes(state, readout, keras), lang)
 routes_panel(state, readout)
-st.subheader(t("bt.step5"))
+st.header(t("bt.step5"))
 show_figure(batch.figures.gradient_page_figure(state, readout, lang, chart_theme()), "bt_grad")
 st.write(batch.words.gradient_words(state, readout, lang))
 runners = (("torch", batch.check.torch_rows), ("keras", batch.check.keras_rows))
 intro = batch.words.keras_words(state, readout, keras, lang)  # from core's Keras mirror: no import needed
 check_panel("bt_check", runners, state, readout, words=CHECK_WORDS, intro=intro)
-st.subheader(t("bt.step6"))
+st.header(t("bt.step6"))
 st.caption(t("bt.step6_help"))
 show_snippets(
     {"PyTorch": batch.snippets.torch_snippet(state), "Keras 3": batch.snippets.keras_snippet(state)}
