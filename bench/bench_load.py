@@ -119,8 +119,11 @@ def summarise(level, samples):
 
 class Bench:
     def __init__(self, balancer):
-        ttl = ["--server.disconnectedSessionTTL", str(SESSION_TTL_S)]
-        self.replicas = [AppServer(extra_args=ttl) for _ in range(2 if balancer else 1)]
+        # Deep sizes of session state in /_stcore/metrics (without it Streamlit reports the item count
+        # there, which the tables used to print as kB); computed only when the bench reads the metrics.
+        extra = ["--server.disconnectedSessionTTL", str(SESSION_TTL_S)]
+        extra += ["--server.enableExpensiveMemoryStats", "true"]
+        self.replicas = [AppServer(extra_args=extra) for _ in range(2 if balancer else 1)]
         self.balancer = Balancer(self.replicas) if balancer else None
 
     def __enter__(self):
