@@ -18,6 +18,7 @@ numbers go to docs/hosting.md. The machine is shared: RSS moves by a few MB betw
 import argparse
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -62,6 +63,20 @@ def expire_closed_sessions(server):
     time.sleep(2)
 
 
+def keep_alive(session):
+    """Read (and drop) what the server sends an idle session until it closes: websocket-client answers the
+    server's pings only while it reads, and an unanswered ping closes the connection after ~30 s."""
+
+    def read():
+        try:
+            while session.socket is not None:
+                session.socket.recv()
+        except Exception:  # noqa: BLE001 - closed by us at the end, or by the server
+            return
+
+    threading.Thread(target=read, daemon=True).start()
+
+
 def open_students(server, page, count, actions, seed):
     sessions = []
     for number in range(count):
@@ -73,6 +88,7 @@ def open_students(server, page, count, actions, seed):
             result, _, _ = student.act(rng)
             if result is None or result.problems:
                 raise RuntimeError(f"page {page!r}: {result and result.problems}")
+        keep_alive(session)
         sessions.append(session)
     return sessions
 
