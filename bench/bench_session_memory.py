@@ -8,7 +8,9 @@ One server, as the Docker image runs it, with Streamlit's deep session-state siz
 bytes) and a short `server.disconnectedSessionTTL`. After a warm-up (every page opened twice: modules
 imported, the shared caches filled once), for each page in turn `--per-page` students open it and act as
 the class mix says (bench/load/class_mix.py) and stay connected; the table gives, per student, the growth
-of the session state (Streamlit's own deep size of st.session_state) and of the process's RSS. The
+of the process's RSS and of the session state as Streamlit sizes it (pympler's asizeof of each session's
+state; Streamlit counts a session it cannot size as 0, which happens here for several pages, so read
+the RSS column first). The
 process-wide caches are listed too: they are shared by every session and bounded (topics/shared/cache.py,
 lru_cache, st.cache_data with max_entries), so their size must not grow with the number of students.
 Then every student leaves; after the TTL the sessions and their state must be gone. Not a test: the
@@ -122,7 +124,10 @@ def run(server, args):
     start = snapshot(server)
     print(f"after warm-up: {start['sessions']} sessions, RSS {start['rss'] / MB:.0f} MB")
     print(f"\n{args.per_page} students per page, {args.actions} actions each, kept connected")
-    print("| page | session state per student, kB | RSS growth per student, MB | students connected |")
+    print(
+        "| page | RSS growth per student, MB | session state per student, kB (Streamlit's pympler size; "
+        "0: it could not size it) | students connected |"
+    )
     print("| --- | --- | --- | --- |")
     everyone = []
     before = start
@@ -131,7 +136,7 @@ def run(server, args):
         after = snapshot(server)
         state_kb = (after["state"] - before["state"]) / args.per_page / 1024
         rss_mb = (after["rss"] - before["rss"]) / args.per_page / MB
-        print(f"| {page or 'playground (/)'} | {state_kb:.1f} | {rss_mb:.1f} | {after['sessions']} |")
+        print(f"| {page or 'playground (/)'} | {rss_mb:.1f} | {state_kb:.1f} | {after['sessions']} |")
         before = after
     full = before
     rss, state = full["rss"] / MB, full["state"] / 1024
