@@ -3,6 +3,7 @@
     python bench/bench_server_cpu.py                             # this checkout
     python bench/bench_server_cpu.py --tree /tmp/before --tree .  # before / after, side by side
     python bench/bench_server_cpu.py --profile /tmp/profiles      # and a py-spy profile of each page
+    python bench/bench_server_cpu.py --pages batch,lessons        # only these pages
 
 Each checkout runs as the Docker image runs it (bench/load/servers.py: its ENTRYPOINT and ENV); all of
 them are started, then each round measures every page on every checkout in turn (bench/load/
@@ -77,12 +78,13 @@ def main():
     parser.add_argument("--changes", type=int, default=20, help="slider changes per page per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--pages", help="url paths to measure, comma-separated (playground: an empty name)")
     parser.add_argument("--profile", type=Path, help="folder for py-spy profiles of each page")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     trees = [tree.resolve() for tree in (args.tree or [Path(__file__).resolve().parents[1]])]
     names = [f"{index}:{tree.name}" for index, tree in enumerate(trees)]
-    pages = app_url_paths()
+    pages = app_url_paths() if args.pages is None else args.pages.split(",")
     with sigterm_as_exit():
         servers = start_servers(trees)
         try:

@@ -14,6 +14,7 @@ from ui.batch_editor import KEEPS, PAGE, batch_editor, change, probability_table
 from ui.charts import show_figure
 from ui.check_panel import CheckWords, check_panel, show_snippets
 from ui.controls import locked, number_input, radio, slider
+from ui.errors import friendly_fragment
 from ui.language import current_language, labels, paragraphs, t
 from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
@@ -48,7 +49,7 @@ def apply_ignore():
 
 
 def option_controls(num_classes, lang):
-    st.subheader(t("bt.options"))
+    st.header(t("bt.options"))
     radio(
         SPEC["bt_target"],
         t("bt.target_form"),
@@ -61,9 +62,7 @@ def option_controls(num_classes, lang):
     radio(SPEC["bt_reduction"], t("bt.reduction"), horizontal=True, format_func=repr)
     weight = st.session_state.bt_weight
     if st.session_state.get("_bt_weight_synced") != weight or "bt_weight_text" not in st.session_state:
-        st.session_state.bt_weight_text = ", ".join(
-            f"{w:g}" for w in weight
-        )  # the box shows the weights kept
+        st.session_state.bt_weight_text = ", ".join(f"{w:g}" for w in weight)  # the box shows those kept
         st.session_state._bt_weight_synced = weight
     example = ", ".join(["1"] * (num_classes - 1) + ["2"])
     hints = {
@@ -97,15 +96,15 @@ def read_batch():
 
 
 def steps_beside_the_controls(state, readout, notes, lang):
-    st.subheader(t("bt.step1"))
+    st.header(t("bt.step1"))
     st.caption(t("bt.step1_help" if state.target_form != "probs" else "bt.step1_help_probs"))
     show_figure(batch.figures.softmax_page_figure(state, readout, lang, chart_theme()), "bt_softmax")
     if state.target_form == "probs":
         show_figure(batch.figures.target_page_figure(state, readout, lang, chart_theme()), "bt_target_map")
-    st.subheader(t("bt.step2"))
+    st.header(t("bt.step2"))
     st.caption(t(f"bt.step2_help.{state.target_form}"))
     text_table(batch.words.row_table(state, readout, lang), "bt_rows_table")
-    st.subheader(t("bt.step3"))
+    st.header(t("bt.step3"))
     latex_blocks(batch.formulas.reduction_latex(state, readout))
     if sentence := batch.words.weighted_mean_sentence(state, readout, lang):
         st.write(sentence)
@@ -116,13 +115,47 @@ def steps_beside_the_controls(state, readout, notes, lang):
 
 
 def routes_panel(state, readout):
-    st.subheader(t("bt.step4"))
+    st.header(t("bt.step4"))
     st.caption(t("bt.step4_help"))
     form = "index" if state.target_form == "index" else "probs"
     with st.container(key="bt_routes"):
         for column, route in zip(st.columns(len(readout.routes), border=True), readout.routes, strict=True):
             column.metric(t(f"bt.route.{route.kind}"), batch.words.fmt_value(route.value))
             column.caption(t(f"bt.route.{route.kind}.{form}"))
+
+
+@friendly_fragment
+def batch_view(lang):
+    """Everything below the title: a change of the batch, an option or the smoothing reruns only this
+    fragment, not app.py's sidebar and navigation (every part of the page follows from the batch)."""
+    headline = st.container()  # filled once the batch is read: the loss stays in view on a phone
+    control_column, view_column = st.columns([5, 7], gap="large")
+    with control_column:
+        st.header(t("bt.batch"))
+        st.caption(t("bt.table_help"))
+        batch_editor(lang)
+        option_controls(len(values()["bt_logits"][0]), lang)
+    state, readout = read_batch()
+    keras = batch.keras_route.keras_routes(state, readout)
+    with headline:
+        messages.show(PAGE, "state", "bt_message")
+        with st.container(key="bt_loss"):
+            st.metric(batch.words.loss_label(state, lang), batch.words.fmt_value(readout.loss))
+        st.caption(batch.words.summary(state, readout, lang))
+    with view_column:
+        steps_beside_the_controls(state, readout, batch.words.notes(state, readout, keras), lang)
+    routes_panel(state, readout)
+    st.header(t("bt.step5"))
+    show_figure(batch.figures.gradient_page_figure(state, readout, lang, chart_theme()), "bt_grad")
+    st.write(batch.words.gradient_words(state, readout, lang))
+    runners = (("torch", batch.check.torch_rows), ("keras", batch.check.keras_rows))
+    intro = batch.words.keras_words(state, readout, keras, lang)  # from core's Keras mirror: no import needed
+    check_panel("bt_check", runners, state, readout, words=CHECK_WORDS, intro=intro)
+    st.header(t("bt.step6"))
+    st.caption(t("bt.step6_help"))
+    snippets = batch.snippets
+    show_snippets({"PyTorch": snippets.torch_snippet(state), "Keras 3": snippets.keras_snippet(state)})
+    publish(SPECS)
 
 
 # The page
@@ -134,32 +167,4 @@ st.title(t("bt.title"))
 st.write(t("bt.intro"))
 refused_notice(refused, "bt_notice")
 
-headline = st.container()  # filled once the batch is read: the loss stays in view on a phone
-control_column, view_column = st.columns([5, 7], gap="large")
-with control_column:
-    st.subheader(t("bt.batch"))
-    st.caption(t("bt.table_help"))
-    batch_editor(lang)
-    option_controls(len(values()["bt_logits"][0]), lang)
-state, readout = read_batch()
-keras = batch.keras_route.keras_routes(state, readout)
-with headline:
-    messages.show(PAGE, "state", "bt_message")
-    with st.container(key="bt_loss"):
-        st.metric(batch.words.loss_label(state, lang), batch.words.fmt_value(readout.loss))
-    st.caption(batch.words.summary(state, readout, lang))
-with view_column:
-    steps_beside_the_controls(state, readout, batch.words.notes(state, readout, keras), lang)
-routes_panel(state, readout)
-st.subheader(t("bt.step5"))
-show_figure(batch.figures.gradient_page_figure(state, readout, lang, chart_theme()), "bt_grad")
-st.write(batch.words.gradient_words(state, readout, lang))
-runners = (("torch", batch.check.torch_rows), ("keras", batch.check.keras_rows))
-intro = batch.words.keras_words(state, readout, keras, lang)  # from core's Keras mirror: no import needed
-check_panel("bt_check", runners, state, readout, words=CHECK_WORDS, intro=intro)
-st.subheader(t("bt.step6"))
-st.caption(t("bt.step6_help"))
-show_snippets(
-    {"PyTorch": batch.snippets.torch_snippet(state), "Keras 3": batch.snippets.keras_snippet(state)}
-)
-publish(SPECS)
+batch_view(lang)

@@ -38,7 +38,7 @@ def link_prediction(moved=None):
 
 
 def controls(readout):
-    st.subheader(t("bin.controls"))
+    st.header(t("bin.controls"))
     radio(SPEC["bin_form"], t("bin.form"), horizontal=True, format_func=labels("bin.form"))
     if st.session_state.bin_form == "logit":
         slider(SPEC["bin_z"], t("bin.z"), format="%.2f", on_change=link_prediction, args=("logit",))
@@ -60,7 +60,7 @@ def controls(readout):
 
 @friendly_fragment
 def ends_panel(lang):
-    st.subheader(t("bin.ends.title"))
+    st.header(t("bin.ends.title"))
     slider(SPEC["bin_far"], t("bin.ends.far"))
     cases = binary.numbers.ends(st.session_state.bin_far)
     with st.container(key="bin_ends"):
@@ -72,7 +72,7 @@ def ends_panel(lang):
 
 @friendly_fragment
 def multilabel_panel(lang):
-    st.subheader(t("bin.ml.title"))
+    st.header(t("bin.ml.title"))
     st.markdown(t("bin.ml.intro", pos_weight=fmt(st.session_state.bin_pw, 1)))
     matrices = {"z": st.session_state.bin_ml_z, "y": st.session_state.bin_ml_y}
     headings, locks = binary.words.multilabel_headings(lang), locked("bin_ml_z", "bin_ml_y")
@@ -90,7 +90,7 @@ def multilabel_panel(lang):
 
 @friendly_fragment
 def mistake_panel(lang):
-    st.subheader(t("bin.mistake.title"))
+    st.header(t("bin.mistake.title"))
     written = st.toggle(t("bin.mistake.toggle"), key="bin_mistake", disabled=locked("bin_mistake"))
     result = binary.numbers.mistake()
     shown, other = binary.words.mistake_losses(result, written)
@@ -105,7 +105,7 @@ def mistake_panel(lang):
 
 
 def bridge_panel(readout, lang):
-    st.subheader(t("bin.bridge.title"))
+    st.header(t("bin.bridge.title"))
     st.write(t("bin.bridge.intro"))
     bridge = binary.numbers.bridge(readout.z, readout.y)
     metric_row(
@@ -141,19 +141,19 @@ with control_column:
     controls(readout)
 figures, theme = binary.figures, chart_theme()
 
-st.subheader(t("bin.curves.title"))
+st.header(t("bin.curves.title"))
 st.markdown(t("bin.curves.help"))
 show_figure(figures.curves_page_figure(readout, lang, theme), "bin_curves")
 st.caption(t("bin.curves.sync", y=fmt(readout.y, 2)))
 
-st.subheader(t("bin.puzzle.title"))
+st.header(t("bin.puzzle.title"))
 st.write(t("bin.puzzle.intro", pred=f"{binary.numbers.PUZZLE_PRED:g}"))
 hard, soft = binary.numbers.puzzle()
 with st.container(key="bin_puzzle"):
     st.dataframe(arrow_table(binary.words.puzzle_table(hard, soft, lang)), hide_index=True)
     st.write(binary.words.puzzle_sentence(hard, soft, lang))
 
-st.subheader(t("bin.grad.title"))
+st.header(t("bin.grad.title"))
 left, right = st.columns(2)
 show_figure(figures.sigmoid_page_figure(readout, lang, theme), "bin_sigmoid", left)
 show_figure(figures.gradients_page_figure(state, readout, lang, theme), "bin_gradients", right)

@@ -49,7 +49,7 @@ def reset_batch():
 
 
 def symptom_panel(cards, lang):
-    st.subheader(t("fw.symptom_title"))
+    st.header(t("fw.symptom_title"))
     st.selectbox(
         t("fw.symptom"),
         frameworks.state.SYMPTOMS,
@@ -67,7 +67,7 @@ def symptom_panel(cards, lang):
 
 
 def batch_panel(state, lang):
-    st.subheader(t("fw.batch_title"))
+    st.header(t("fw.batch_title"))
     with st.container(key="fw_batch_now"):
         st.markdown(prose(frameworks.words.batch_sentence(state, lang)))
     with st.expander(t("fw.batch_edit"), icon=":material/edit:"):
@@ -89,7 +89,7 @@ def batch_panel(state, lang):
 
 
 def api_panel(state, lang):
-    st.subheader(t("fw.api_title"))
+    st.header(t("fw.api_title"))
     st.caption(t("fw.api_help"))
     rows = frameworks.apis.api_rows(state)
     reference = frameworks.apis.reference_value(rows)
@@ -104,7 +104,7 @@ def api_panel(state, lang):
 
 
 def mistakes_panel(state, cards, lang):
-    st.subheader(t("fw.mistakes_title"))
+    st.header(t("fw.mistakes_title"))
     st.caption(t("fw.mistakes_help"))
     mistakes = frameworks.figures.mistakes_page_figure(state, cards, lang, chart_theme())
     show_figure(mistakes, "fw_mistakes_chart")
@@ -119,7 +119,7 @@ def mistakes_panel(state, cards, lang):
 
 
 def diffs_panel(state):
-    st.subheader(t("fw.diffs_title"))
+    st.header(t("fw.diffs_title"))
     st.caption(t("fw.diffs_help"))
     for row in frameworks.differences.diff_rows(state):
         with st.container(border=True, key=f"fw_diff_{row.key}"):

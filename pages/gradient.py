@@ -50,7 +50,7 @@ def chart(page_figure, key, box, **options):
 
 
 def controls():
-    st.subheader(t("gr.controls"))
+    st.header(t("gr.controls"))
     for index in (1, 2):
         slider(SPEC[f"gr_z{index}"], t("gr.logit", index=index), format="%.1f")
     st.caption(t("gr.z0_note"))

@@ -25,7 +25,7 @@ for number, lesson in enumerate(path.LESSONS, start=1):
     with st.container(border=True, key=f"ls_card_{lesson.id}"):
         page_title = t(BY_NAME[lesson.page].title_key)
         st.caption(t("ls.number", number=number, page=page_title))
-        st.markdown(f"#### {t(f'ls.{lesson.id}.title')}")
+        st.markdown(f"## {t(f'ls.{lesson.id}.title')}")
         st.markdown(t(f"ls.{lesson.id}.goal"))
         with st.container(horizontal=True, vertical_alignment="center"):
             label, kind = (t("ls.again"), "secondary") if finished else (t("ls.start"), "primary")

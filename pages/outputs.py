@@ -57,7 +57,7 @@ def what_we_show(name, analysis, lang):
 
 
 def samples_section(name, analysis, figures, lang):
-    st.subheader(t("mo.section.samples"))
+    st.header(t("mo.section.samples"))
     st.caption(t("mo.samples_help"))
     show_figure(figures["losses"], "mo_losses")
     metric_row(outputs.words.share_metrics(analysis, lang), key="mo_shares")
@@ -79,7 +79,7 @@ def samples_section(name, analysis, figures, lang):
 
 
 def calibration_section(analysis, figures, lang):
-    st.subheader(t("mo.section.calibration"))
+    st.header(t("mo.section.calibration"))
     st.caption(t("mo.calibration_help"))
     slider(SPEC["mo_bins"], t("mo.bins"))
     before, after = outputs.numbers.reliability_before_after(analysis, st.session_state.mo_bins)
@@ -90,7 +90,7 @@ def calibration_section(analysis, figures, lang):
 
 
 def what_if_section(analysis, lang):
-    st.subheader(t("mo.section.whatif"))
+    st.header(t("mo.section.whatif"))
     st.caption(t("mo.whatif_help"))
     columns = st.columns(3)
     with columns[0]:
@@ -109,7 +109,7 @@ def what_if_section(analysis, lang):
 
 
 def export_section(name, analysis, lang):
-    st.subheader(t("mo.section.export"))
+    st.header(t("mo.section.export"))
     values = current_values(SPECS)
     st.download_button(
         t("mo.download"),
@@ -148,7 +148,7 @@ metric_row(outputs.words.headline(analysis, lang), key="mo_headline")
 
 figures = outputs.figures.figures_of(analysis, current_values(SPECS), lang, chart_theme())
 samples_section(name, analysis, figures, lang)
-st.subheader(t("mo.section.classes"))
+st.header(t("mo.section.classes"))
 st.caption(t("mo.classes_help"))
 class_column, confusion_column = st.columns(2)
 show_figure(figures["classes"], "mo_classes", container=class_column)

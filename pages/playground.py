@@ -47,7 +47,7 @@ def release_drag(raw):
 
 
 def controls(state, lang):
-    st.subheader(t("pg.controls"))
+    st.header(t("pg.controls"))
     slider(SPEC["pg_k"], t("pg.num_classes"))
     modes = playground.state.INPUT_MODES
     choice = {"format_func": labels("pg.input"), "required": True, "disabled": locked("pg_input")}
@@ -121,7 +121,7 @@ def charts(state, readout, lang):
 
 @friendly_fragment
 def descent_panel(state, lang):
-    st.subheader(t("pg.step_title"))
+    st.header(t("pg.step_title"))
     left, right = st.columns(2)
     slider(SPEC["pg_lr"], t("pg.learning_rate"), left)
     slider(SPEC["pg_steps"], t("pg.steps"), right)

@@ -34,7 +34,7 @@ def keep_sample_in_range():
 
 
 def controls():
-    st.subheader(t("trn.controls"))
+    st.header(t("trn.controls"))
     st.caption(t("trn.section.data"))
     options = SPEC["trn_data"].choices
     st.selectbox(t("trn.dataset"), options, key="trn_data", format_func=labels("trn.data"))
@@ -101,16 +101,16 @@ def curves_view(result, lang, theme):
     figures = training.figures
     left, right = st.columns(2)
     with left:
-        st.subheader(t("trn.curves.title"))
+        st.header(t("trn.curves.title"))
         show_figure(figures.curves_page_figure(result, lang, theme), "trn_curves")
     with right:
-        st.subheader(t("trn.gradient.title"))
+        st.header(t("trn.gradient.title"))
         show_figure(figures.gradient_norm_page_figure(result, lang, theme), "trn_gradient_norm")
         st.caption(t("trn.gradient.help"))
 
 
 def mistakes_view(result, lang, theme):
-    st.subheader(t("trn.mistakes.title"))
+    st.header(t("trn.mistakes.title"))
     st.write(t("trn.mistakes.intro", steps=result.steps))
     show_figure(training.figures.mistakes_page_figure(result, lang, theme), "trn_mistakes")
     text_table(training.words.mistakes_table(result, lang), "trn_mistakes_table")
@@ -119,7 +119,7 @@ def mistakes_view(result, lang, theme):
 
 
 def code_view(result):
-    st.subheader(t("trn.code.title"))
+    st.header(t("trn.code.title"))
     st.write(t("trn.code.intro"))
     torch_tab, keras_tab = st.tabs(["PyTorch", "Keras 3"])
     torch_tab.code(training.snippets.torch_snippet(result.state, result.epochs), language="python")

@@ -39,7 +39,8 @@ def edited_rows(key, version, columns, column_config, num_rows="fixed", part=Non
         width="stretch",
         disabled=disabled,
     )
-    return [(name, list(row)) for name, row in edited.iterrows()]
+    # Not DataFrame.iterrows, which builds a Series per row (~0.1 ms each, every run)
+    return list(zip(edited.index, edited.to_numpy(dtype=object).tolist(), strict=True))
 
 
 def read_back(key, rows, read, keeps, key_of=message_key):

@@ -21,7 +21,7 @@ def mistake_card(card, lang, big_logit=None):
     """One card: the mistake as written and as meant, their losses and gradients, how to spot it, and
     the code to run it; `big_logit` (the fw_big spec) draws the saturation card's slider."""
     with st.container(border=True, key=f"fw_card_{card.key}"):
-        st.markdown(f"#### #{card.number} · {t(f'fw.m.{card.key}.title')}")
+        st.markdown(f"### #{card.number} · {t(f'fw.m.{card.key}.title')}")
         st.caption(frameworks.words.card_caption(card, lang))
         if big_logit is not None:
             slider(big_logit, t("fw.big_logit"))

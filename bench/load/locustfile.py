@@ -1,13 +1,17 @@
 """Locust: simulated students on the explorer, each speaking Streamlit's websocket protocol.
 
-A student opens a random page of the app (every page in topics.registry), then moves a random slider
-every 2 to 4 seconds. Locust records each step as a request:
+A student opens a page of the app drawn by the class mix (class_mix.MIX: how many of a class are on each
+page), then acts there as class_mix.StudentOnPage says (on most pages: moves a random slider) and waits
+the page's time between actions (2 to 4 s on most pages; 10 to 20 s on the training page, whose playback
+runs in the browser). Locust records each step as a request:
 
 - "open":   loading the page and its first run;
-- "slider": the time from sending the widget change to the server's script_finished;
-- "state":  once per student, after its first change: a full rerun with no widget values and an empty
-            URL, then a reconnect that resumes the session (a network blip). Both must still show the
-            value the student set: the server kept the session, on the same replica behind a balancer.
+- "slider": an action (a slider change; on the lessons path also a lesson's start or the way back to
+            the lessons page): the time from sending it to the server's script_finished;
+- "state":  once per student, after its first slider change: a full rerun with no widget values and an
+            empty URL, then a reconnect that resumes the session (a network blip). Both must still show
+            the URL the change published (with the value the student set): the server kept the session,
+            on the same replica behind a balancer.
 
 A run that shows an exception or the friendly error box, a lost connection or a timeout counts as a
 failure. Run it by hand with `locust -f bench/load/locustfile.py --host http://127.0.0.1:8501`, or
@@ -19,13 +23,14 @@ import sys
 import time
 from pathlib import Path
 
-from locust import User, between, task
+from locust import User, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(
     0, str(Path(__file__).resolve().parents[2])
 )  # the repository: topics.registry lists the pages
-from st_client import SessionError, StreamlitSession, app_url_paths, query_values  # noqa: E402
+from class_mix import MIX, StudentOnPage  # noqa: E402
+from st_client import SessionError, StreamlitSession, query_values  # noqa: E402
 
 AFFINITY_COOKIE = "SERVERID"  # set by deploy/haproxy.cfg: which replica a browser sticks to
 OPEN_SESSIONS = set()  # every student's session, so a stopped run can close what its users left open
@@ -39,12 +44,12 @@ def close_all_sessions():
 
 
 class Student(User):
-    wait_time = between(2, 4)
-    pages = app_url_paths()
+    pages = [use.page for use in MIX]
 
     def on_start(self):
         self.rng = random.Random()
-        self.page = self.rng.choice(self.pages)
+        self.use = self.rng.choices(MIX, weights=[use.share for use in MIX])[0]
+        self.page = self.use.page
         self.session = None
         self.state_checked = False
         self._open()
@@ -54,24 +59,24 @@ class Student(User):
             self.session.close()
             OPEN_SESSIONS.discard(self.session)
 
+    def wait_time(self):
+        return self.rng.uniform(*self.use.wait_seconds)
+
     @task
-    def move_a_slider(self):
+    def act(self):
         if self.session is None:
             self._open()
             return
-        if not self.session.sliders:  # a run that drew no slider: count it and start over, as a reload would
-            self._timed("slider", self._no_sliders)
-            return
-        slider = self.rng.choice(list(self.session.sliders.values()))
-        value = slider.random_value(self.rng)
-        if self._timed("slider", lambda: self.session.set_slider(slider, value)) and not self.state_checked:
+        action = {}
+        if self._timed("slider", lambda: self._act(action)) and action["key"] and not self.state_checked:
             self.state_checked = True
-            self._timed("state", lambda: self._check_state_kept(slider.key, value))
+            self._timed("state", lambda: self._check_state_kept(**action))
 
     # Steps
 
     def _open(self):
         self.session = StreamlitSession(self.host, self.page)
+        self.student = StudentOnPage(self.session, self.use)
         OPEN_SESSIONS.add(self.session)
         if self._timed("open", self.session.open) is not None:
             self.environment.events.request.fire(
@@ -83,30 +88,45 @@ class Student(User):
                 context={},
             )
 
-    def _check_state_kept(self, key, value):
-        """The server still holds `key` = `value` after a plain rerun and after resuming the session."""
+    def _act(self, action):
+        """One action of the student on the page; its result, key and value go into `action`."""
+        result, action["key"], action["value"] = self.student.act(self.rng)
+        if result is None:  # a run that drew no slider: count it and start over, as a reload would
+            raise SessionError(f"page {self.session.page!r}: the last run drew no slider")
+        action["result"] = result
+        return result
+
+    def _check_state_kept(self, result, key, value):
+        """After a plain rerun and after resuming the session, the server publishes the URL it published
+        after the change whose run was `result` (which holds `key` = `value`, unless a lesson's page)."""
+        expected = query_values(result.query_string)
+        if self.use.page != "lessons":  # a lesson's page starts off its defaults: the value may be one
+            self._expect_value(expected, key, value, "the change")
         first_id = self.session.session_id
-        self._expect_value(self.session.rerun(), key, value, "a full rerun")
+        self._expect_url(self.session.rerun(), expected, "a full rerun")
         self.session.close()
         self.session.connect(resume=True)
         result = self.session.rerun()
         if self.session.session_id != first_id:
             raise SessionError(f"reconnect opened a new session {self.session.session_id} (was {first_id})")
-        self._expect_value(result, key, value, "a reconnect")
+        self._expect_url(result, expected, "a reconnect")
         return result
 
     @staticmethod
-    def _expect_value(result, key, value, after):
-        shown = query_values(result.query_string).get(key)
+    def _expect_value(query, key, value, after):
+        shown = query.get(key)
         if shown is None or abs(float(shown) - value) > 1e-9 * max(1.0, abs(value)):
             raise SessionError(f"after {after} the URL shows {key}={shown}, expected {value}")
+
+    @staticmethod
+    def _expect_url(result, expected, after):
+        shown = query_values(result.query_string)
+        if shown != expected:
+            raise SessionError(f"after {after} the URL shows {shown}, expected {expected}")
 
     def replica(self):
         """The replica the balancer's affinity cookie names ("direct" without a balancer)."""
         return next((c.value for c in self.session.cookies if c.name == AFFINITY_COOKIE), "direct")
-
-    def _no_sliders(self):
-        raise SessionError(f"page {self.page!r}: the last run drew no slider")
 
     def _timed(self, name, step):
         """Run `step`, report it to Locust as a request named `name`; its result, or None on failure."""

@@ -69,6 +69,7 @@ class RunResult:
     exceptions: list = field(default_factory=list)
     error_boxes: list = field(default_factory=list)
     query_string: str | None = None
+    buttons: dict = field(default_factory=dict)  # key -> widget id of each enabled button drawn
     received_bytes: int = 0  # the size of every message the server sent for this run
 
     @property
@@ -127,6 +128,8 @@ class StreamlitSession:
         self.session_id = None
         self.page_script_hash = ""
         self.sliders = {}
+        self.buttons = {}
+        self.page_paths = {}  # page script hash -> url path, from the navigation message
         self.socket = None
         self.message_cache = MessageCache()
 
@@ -189,6 +192,16 @@ class StreamlitSession:
         widget.double_array_value.data.append(float(value))
         return self.rerun([widget], fragment_id=slider.fragment_id)
 
+    def click(self, key):
+        """Press the button with this key (the browser sends a button press as a one-run trigger)."""
+        return self.rerun([WidgetState(id=self.buttons[key], trigger_value=True)])
+
+    def go_to(self, url_path):
+        """Open another page of the app in this session, as a click on the sidebar's navigation does."""
+        hashes = {path: script_hash for script_hash, path in self.page_paths.items()}
+        self.page, self.page_script_hash = url_path, hashes[url_path]
+        return self.rerun()
+
     def _read_run(self, started):
         result = RunResult(seconds=0.0, status="")
         while True:
@@ -208,6 +221,10 @@ class StreamlitSession:
                 self.page_script_hash = message.new_session.page_script_hash or self.page_script_hash
             elif kind == "navigation":
                 self.page_script_hash = message.navigation.page_script_hash or self.page_script_hash
+                for app_page in message.navigation.app_pages:
+                    # the default page lives at /
+                    url_path = "" if app_page.is_default else app_page.url_pathname
+                    self.page_paths[app_page.page_script_hash] = url_path
             elif kind == "page_info_changed":
                 result.query_string = message.page_info_changed.query_string
             elif kind == "delta":
@@ -221,10 +238,14 @@ class StreamlitSession:
                 for key, slider in result.sliders.items():
                     if key in self.sliders:  # the page's default is the value first seen
                         slider.default = self.sliders[key].default
+                # the page this run ended on (st.switch_page may have moved the session to another)
+                self.page = self.page_paths.get(self.page_script_hash, self.page)
                 if message.script_finished == FINISHED.FINISHED_SUCCESSFULLY:
                     self.sliders = result.sliders  # a full run draws every slider the page has now
+                    self.buttons = result.buttons
                 else:
                     self.sliders.update(result.sliders)  # a fragment run redraws its own
+                    self.buttons.update(result.buttons)
                 if message.script_finished not in RUN_DONE:
                     raise SessionError(f"run ended with {result.status}")
                 return result
@@ -238,6 +259,8 @@ class StreamlitSession:
             slider = slider_from_proto(element.slider, delta.fragment_id)
             if slider is not None:
                 result.sliders[slider.key] = slider
+        elif kind == "button" and not element.button.disabled:
+            result.buttons[element.button.id.rsplit("-", 1)[-1]] = element.button.id
         elif kind == "exception":
             result.exceptions.append(f"{element.exception.type}: {element.exception.message}")
         elif kind == "alert" and element.alert.format == ERROR_ALERT_FORMAT:
@@ -271,9 +294,6 @@ def app_pages():
     return [(page.url_path, page.script) for page in PAGES]
 
 
-NO_SLIDER_PAGES = ("lessons",)  # the lessons page lists lessons (buttons only): nothing for a student to move
-
-
 def app_url_paths():
-    """The url paths a simulated student moves sliders on: every page but NO_SLIDER_PAGES."""
-    return [url_path for url_path, _ in app_pages() if url_path not in NO_SLIDER_PAGES]
+    """The url path of every page of the app ("" for the default page)."""
+    return [url_path for url_path, _ in app_pages()]

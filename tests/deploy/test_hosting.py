@@ -27,6 +27,7 @@ from ui import errors
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 sys.path.insert(0, str(REPO / "bench" / "load"))
+import class_mix  # noqa: E402
 from servers import AppServer, Balancer, dockerfile_argument, dockerfile_instructions, start_all  # noqa: E402
 from st_client import StreamlitSession, app_pages, query_values  # noqa: E402
 from st_harness import free_port  # noqa: E402
@@ -50,6 +51,14 @@ def test_every_page_of_the_registry_is_in_the_load_tests_page_list():
     scripts = {f"pages/{path.name}" for path in (REPO / "pages").glob("*.py")}
     assert sorted(script for _, script in PAGES) == sorted(scripts)
     assert [url_path for url_path, _ in PAGES].count("") == 1  # the default page lives at "/"
+
+
+def test_every_page_has_a_line_in_the_load_tests_class_mix():
+    """bench/load/class_mix.MIX says how many students are on each page: every page of the registry
+    has one line (a new page gets a share, the shares of a class add up to all of it)."""
+    assert class_mix.missing_pages() == ([], [])
+    assert sum(use.share for use in class_mix.MIX) == pytest.approx(1.0)
+    assert sum(class_mix.change_shares().values()) == pytest.approx(1.0)
 
 
 # The friendly error box

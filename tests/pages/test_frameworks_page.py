@@ -37,7 +37,7 @@ def shown_metrics(app):
 
 
 def card_titles(app):
-    return [m.value for m in app.markdown if m.value.startswith("#### #")]
+    return [m.value for m in app.markdown if m.value.startswith("### #")]
 
 
 def api_table_frame(app):
@@ -89,7 +89,7 @@ def test_symptom_finder_names_and_shows_only_the_matching_cards(symptom, numbers
     app = open_page()
     app.selectbox(key="fw_symptom").set_value(symptom).run()
     assert not app.exception
-    assert [title.split(" · ")[0] for title in card_titles(app)] == [f"#### #{n}" for n in numbers]
+    assert [title.split(" · ")[0] for title in card_titles(app)] == [f"### #{n}" for n in numbers]
     assert shown_metrics(app) == expected_metrics(frameworks.state.FrameworkState(), symptom)
     assert any(f"#{numbers[0]} " in box.value for box in app.info)  # the box naming the cards
     assert app.query_params["fw_symptom"] in (symptom, [symptom])
@@ -166,7 +166,7 @@ def test_chinese_page_has_chinese_titles_and_the_same_numbers():
     app = open_page(lang="zh")
     assert app.title[0].value == ZH["fw.title"]
     assert shown_metrics(app) == expected_metrics(frameworks.state.FrameworkState())
-    assert card_titles(app)[0] == f"#### #1 · {ZH['fw.m.double_softmax.title']}"
+    assert card_titles(app)[0] == f"### #1 · {ZH['fw.m.double_softmax.title']}"
     assert app.metric[0].label == ZH["fw.card.loss_written"]
 
 
