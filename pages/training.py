@@ -112,10 +112,15 @@ def curves_view(result, lang, theme):
 def mistakes_view(result, lang, theme):
     st.subheader(t("trn.mistakes.title"))
     st.write(t("trn.mistakes.intro", steps=result.steps))
-    show_figure(training.figures.mistakes_page_figure(result, lang, theme), "trn_mistakes")
-    text_table(training.words.mistakes_table(result, lang), "trn_mistakes_table")
-    with st.container(key="trn_one_curve"):
-        st.markdown(prose(training.words.one_curve_sentence(result, lang)))
+    # Trained only when opened (six more runs): a settings change with it closed trains one run
+    comparison = st.expander(t("trn.mistakes.open"), key="trn_compare", on_change="rerun")
+    if not comparison.open:
+        return
+    with comparison:
+        show_figure(training.figures.mistakes_page_figure(result, lang, theme), "trn_mistakes")
+        text_table(training.words.mistakes_table(result, lang), "trn_mistakes_table")
+        with st.container(key="trn_one_curve"):
+            st.markdown(prose(training.words.one_curve_sentence(result, lang)))
 
 
 def code_view(result):

@@ -98,13 +98,22 @@ def test_mistakes_do_what_the_one_batch_numbers_predict():
 
 
 def test_switching_the_loss_or_the_sample_reuses_the_runs():
-    numbers.experiment(DEFAULT)
-    numbers.experiment.cache_clear()  # another test in this worker may have cached the second state already
-    before = numbers.trained_runs.cache_info().hits
+    numbers.clear_caches()
+    numbers.experiment(replace(DEFAULT, loss="mse_softmax"))
+    _, trained, _ = numbers.objective_run.cache_info()
     result = numbers.experiment(replace(DEFAULT, loss="mse_softmax", sample=5))
-    assert numbers.trained_runs.cache_info().hits == before + 1
+    assert numbers.objective_run.cache_info()[1] == trained  # no new run was trained
     assert result.main.objective == "mse_softmax"
     np.testing.assert_allclose(result.playback.sample_probs.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_only_the_chosen_objective_is_trained_until_the_others_are_asked_for():
+    numbers.clear_caches()
+    result = numbers.experiment(replace(DEFAULT, loss="softmax_ce"))
+    assert numbers.objective_run.cache_info()[2] == 1
+    assert list(result.runs) == list(state.LOSSES)
+    assert numbers.objective_run.cache_info()[2] == len(state.LOSSES)
+    assert result.runs["softmax_ce"] is result.main
 
 
 def test_a_long_run_is_shortened_to_whole_epochs_and_said_so():
