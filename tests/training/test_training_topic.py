@@ -4,6 +4,7 @@ here and must print core's losses step for step."""
 
 import base64
 import json
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -240,10 +241,21 @@ def test_the_players_data_holds_every_frame_at_the_pages_speed():
     result = numbers.experiment(replace(DEFAULT, speed="2", sample=3))
     player = figures.player_data(result, "zh")
     assert player["steps"] == list(result.frame_steps) and player["speed"] == "2" and player["fps"] == 30
-    regions = np.frombuffer(base64.b64decode(player["regions"][-1]), np.uint8)
-    np.testing.assert_array_equal(regions, result.playback.regions[-1].ravel())
-    losses = np.frombuffer(base64.b64decode(player["pointLosses"][5]), np.float32)
-    np.testing.assert_allclose(losses, result.playback.point_losses[5], rtol=1e-6)
+    frames, points = len(result.frame_steps), result.data.train_labels.size
+
+    def inflated(packed, dtype):
+        return np.frombuffer(zlib.decompress(base64.b64decode(packed)), dtype)
+
+    regions = inflated(player["regions"], np.uint8).reshape(frames, -1)
+    np.testing.assert_array_equal(regions[-1], result.playback.regions[-1].ravel())
+    shades = inflated(player["shades"], np.uint8).reshape(frames, points)
+    losses = result.playback.point_losses[5]  # white (255) at loss 0, black (0) at LOSS_CAP and above
+    expected = np.round(255 * (1 - np.minimum(losses, figures.LOSS_CAP) / figures.LOSS_CAP))
+    np.testing.assert_array_equal(shades[5], expected)
+    assert shades.max() > 200 and shades.min() < 60  # well-learnt points and wrong ones
+    np.testing.assert_array_equal(inflated(player["points"]["label"], np.uint8), result.data.train_labels)
+    np.testing.assert_allclose(inflated(player["points"]["x"], np.float32), result.data.train_inputs[:, 0])
+    assert len(json.dumps(player)) < 100_000  # sent once per run: compact
     assert player["logits"][-1] == pytest.approx(result.playback.sample_logits[-1].tolist(), abs=1e-4)
     assert player["sample"]["label"] == result.sample_label()
     assert player["text"]["stepOf"] == "第 {step} 步,共 {total} 步"
