@@ -10,7 +10,14 @@ import numpy as np
 
 from core import keras_losses as keras
 from core import losses
-from core._arrays import from_class_last, is_probability_target, quiet_nan, to_class_last, torch_reduction
+from core._arrays import (
+    add_at_labels,
+    from_class_last,
+    is_probability_target,
+    quiet_nan,
+    to_class_last,
+    torch_reduction,
+)
 
 # torch's BCE backward divides by max(p (1 - p), EPSILON), a float constant even for double inputs.
 BCE_GRAD_EPSILON = float(np.float32(1e-12))
@@ -73,7 +80,7 @@ def cross_entropy_at_labels(probs, labels, counted, target_weight, class_weight,
     row_scale = np.where(counted, (1 - label_smoothing) * scale * target_weight, 0).astype(dtype)
     grad = probs  # reused in place: the largest array here, and a bench case (N=512, C=32000)
     grad *= row_scale[..., None]
-    _add_at_labels(grad, labels, -row_scale)
+    add_at_labels(grad, labels, -row_scale)
     if smoothing_term is not None:
         grad += smoothing_term
     return grad
@@ -95,7 +102,7 @@ def nll_at_labels(log_probs, labels, counted, target_weight, reduction):
     """dL/d(input) of losses.nll_at_labels, class axis last: -w_{y_n} (/ sum w for 'mean') at [n, y_n]."""
     grad = np.zeros_like(log_probs)
     scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
-    _add_at_labels(grad, labels, np.where(counted, -scale * target_weight, 0).astype(grad.dtype))
+    add_at_labels(grad, labels, np.where(counted, -scale * target_weight, 0).astype(grad.dtype))
     return grad
 
 
@@ -223,7 +230,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     pred, labels, valid = keras.sparse_inputs(y_true, y_pred, ignore_class, axis)
     pred_last = np.moveaxis(pred, axis, -1)
     onehot = np.zeros_like(pred_last)
-    _add_at_labels(onehot, labels, np.ones(labels.shape, pred.dtype))
+    add_at_labels(onehot, labels, np.ones(labels.shape, pred.dtype))
     with quiet_nan():
         if from_logits:
             grad = losses.softmax(pred_last) - onehot
@@ -259,13 +266,6 @@ def _renormalised_nll_grad(pred, target):
     normalised = pred / total
     upstream = -target / keras.clip_probabilities(normalised) * keras.inside_clip(normalised)
     return (upstream - (upstream * normalised).sum(axis=-1, keepdims=True)) / total
-
-
-def _add_at_labels(values, labels, amounts):
-    """values[..., labels] += amounts along the last axis (one label per position), in place."""
-    index = labels[..., None]
-    current = np.take_along_axis(values, index, axis=-1)
-    np.put_along_axis(values, index, current + amounts[..., None], axis=-1)
 
 
 def _indexed_mean_scale(reduction, denominator, counted):

@@ -11,6 +11,7 @@ from core._arrays import (
     FrameworkNotImplementedError,
     FrameworkRuntimeError,
     as_float_array,
+    at_labels,
     check_class_indices,
     check_class_weight,
     check_probability_target,
@@ -154,7 +155,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def nll_at_labels(log_probs, labels, counted, target_weight, reduction):
     """nll_loss on checked arguments (class-last log-probabilities, the rest as class_index_target gives
     them): -w_{y_n} log p_{n, y_n}, reduced. nll_loss calls it after its checks, as core.training does."""
-    picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
+    picked = at_labels(log_probs, labels)
     per_sample = weighted_nll(picked, target_weight, counted)
     return _reduce(per_sample, reduction, denominator=target_weight.sum())
 
@@ -385,9 +386,9 @@ def log_softmax_at(class_last, labels):
     peak = _finite_max(class_last, -1)
     exps = class_last - peak
     np.exp(exps, out=exps)
-    picked = np.take_along_axis(class_last, labels[..., None], axis=-1) - peak
+    picked = at_labels(class_last, labels) - peak[..., 0]
     with quiet_nan():
-        return (picked - np.log(exps.sum(axis=-1, keepdims=True)))[..., 0]
+        return picked - np.log(exps.sum(axis=-1))
 
 
 def prepare_log_probs(input, target, weight, ignore_index):

@@ -17,7 +17,7 @@ mistakes, each computing what that code computes and the true gradient of it wit
 Arrays keep their dtype: a float32 run rounds as torch's default float32 run does.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -106,10 +106,10 @@ def sgd_step(layers, grads, buffers, sgd):
 
 
 def gradient_norm(grads):
-    """||dL/dtheta||: the 2-norm of every parameter's gradient together (clip_grad_norm_'s total norm)."""
-    return float(
-        np.sqrt(sum(float((array.astype(np.float64) ** 2).sum()) for pair in grads for array in pair))
-    )
+    """||dL/dtheta||: the 2-norm of every parameter's gradient together (clip_grad_norm_'s total norm),
+    summed in float64."""
+    flat = np.concatenate([array.ravel() for pair in grads for array in pair]).astype(np.float64)
+    return float(np.sqrt(flat @ flat))
 
 
 # The objectives: (logits, targets) -> (loss, dL/dlogits), on arguments `train` checked once per run. Each
@@ -242,13 +242,8 @@ def checked_targets(labels, num_classes, dtype, options=LossOptions()):
 
 def batch_targets(targets, batch):
     """The rows `batch` (an index array) of checked Targets."""
-    return replace(
-        targets,
-        labels=targets.labels[batch],
-        counted=targets.counted[batch],
-        target_weight=targets.target_weight[batch],
-        onehot=targets.onehot[batch],
-    )
+    rows = (targets.labels, targets.counted, targets.target_weight, targets.onehot)
+    return Targets(*(array[batch] for array in rows), targets.class_weight, targets.label_smoothing)
 
 
 def loss_and_gradient(objective, logits, labels, options=LossOptions()):
