@@ -230,10 +230,15 @@ def test_the_pytorch_snippet_prints_cores_losses(torch_cpu, name):
     np.testing.assert_allclose(printed, result.main.run.batch_losses, rtol=0, atol=PRINT_TOLERANCE)
 
 
-def test_the_keras_snippet_prints_the_same_losses(torch_cpu):
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("loss", state.LOSSES)
+def test_the_keras_snippet_prints_the_same_losses_for_every_objective(torch_cpu, loss, label_smoothing):
+    """Real Keras (KERAS_BACKEND=torch) runs the snippet; its losses are core's, step for step, for the
+    right losses and each mistake, with label smoothing where the objective's code takes it."""
     pytest.importorskip("keras")
-    result = numbers.experiment(replace(DEFAULT, epochs=5))
+    result = numbers.experiment(replace(DEFAULT, epochs=3, loss=loss, label_smoothing=label_smoothing))
     printed = printed_losses(printed_by(snippets.keras_snippet(result.state, result.epochs)))
+    assert printed.size == result.steps
     np.testing.assert_allclose(printed, result.main.run.batch_losses, rtol=0, atol=PRINT_TOLERANCE)
 
 

@@ -73,7 +73,7 @@ EN = {
     "trn.verdict.reference": "the reference",
     "trn.code.title": "The same run in code",
     "trn.code.intro": "Seed 004's loop with this page's settings: the same data, initial weights and batch order, drawn with NumPy from the same seed. It prints each step's loss; the PyTorch version prints the numbers above (the tests run it). The Keras version trains the same model with train_on_batch, which is what model.fit does batch by batch.",
-    "trn.code.keras_note": "Keras has no counterpart of the PyTorch-only mistakes: its snippet trains with SparseCategoricalCrossentropy(from_logits=True), or from_logits=False for the Keras mistake.",
+    "trn.code.keras_note": "Every objective in Keras: the right loss is SparseCategoricalCrossentropy(from_logits=True); the Keras mistake is its default from_logits=False; the PyTorch mistakes are written as the same computation with keras.ops (a second softmax, MSE or -p_y on softmax outputs, BCE on sigmoid outputs). It prints the page's losses step for step.",
     # The player (ui.training_player)
     "trn.player.regions": "Decision regions (predicted class) and the training points, filled darker the higher their own cross-entropy; the ring is sample {sample}",
     "trn.player.logits": "Sample {sample}: logits z",
@@ -207,7 +207,7 @@ ZH = {
     "trn.verdict.reference": "参照",
     "trn.code.title": "用代码复现这次训练",
     "trn.code.intro": "种子 004 的循环,配上本页的设置:同样的数据、初始权重和批次顺序,用 NumPy 从同一个种子生成。它打印每一步的损失;PyTorch 版打印的正是上面的数字(测试会运行它)。Keras 版用 train_on_batch 训练同一个模型,这正是 model.fit 逐批所做的。",
-    "trn.code.keras_note": "PyTorch 特有的错误在 Keras 中没有对应写法:Keras 代码用 SparseCategoricalCrossentropy(from_logits=True) 训练,Keras 错误则用 from_logits=False。",
+    "trn.code.keras_note": "每个目标都有 Keras 写法:正确的损失是 SparseCategoricalCrossentropy(from_logits=True);Keras 错误是默认的 from_logits=False;PyTorch 的错误用 keras.ops 写成同样的计算(再做一次 softmax、对 softmax 输出求 MSE 或 -p_y、对 sigmoid 输出求 BCE)。它逐步打印本页的损失。",
     "trn.player.regions": "决策区域(预测类别)与训练点,点越暗,它自己的交叉熵越高;圆圈是样本 {sample}",
     "trn.player.logits": "样本 {sample}:logits z",
     "trn.player.softmax": "softmax p(★ 它的类别)",
