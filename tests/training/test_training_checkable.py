@@ -51,9 +51,7 @@ def test_quantities_are_the_runs_numbers():
     assert found["nll_ce_difference"] == pytest.approx(result.correct_difference(), rel=0)
     below = np.flatnonzero(curves.train_loss < 0.5)[0]
     assert found["step_below_0_5_nat"] == curves.steps[below]
-    assert (
-        curves.train_loss[below] < 0.5 <= curves.train_loss[below - 1]
-    )  # the first frame below
+    assert curves.train_loss[below] < 0.5 <= curves.train_loss[below - 1]  # the first frame below
     assert found["step_below_half"] <= found["step_below_0_5_nat"]  # it starts near log 3 = 1.1
 
 
