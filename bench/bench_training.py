@@ -1,19 +1,24 @@
 """Benchmark the training page: the time to compute a run, the page's reruns, and playback in Chromium.
 
-Run from the repository root:  python bench/bench_training.py  [--repeats 5] [--no-browser]
+Run from the repository root:  python bench/bench_training.py  [--repeats 5] [--no-browser | --browser-only]
 
 Prints, as medians:
-- compute: numbers.experiment (data, every objective trained side by side, curves, playback frames) for
-  the default settings and for the largest run the page allows (500 samples, hidden layer, batch 1: cut to
-  state.MAX_STEPS steps per objective), caches cleared each time; measured interleaved, and beside them a
-  plain NumPy matmul loop of fixed size as a yardstick of how loaded the machine is right now;
+- compute: numbers.experiment (data, the chosen objective's run, curves, playback frames: what a settings
+  change computes) and with every objective trained side by side (what opening the comparison adds), for
+  the default settings and for the largest run the page allows (500 samples, hidden layer, small batches:
+  cut to state.MAX_STEPS steps per objective), caches cleared each time; measured interleaved, and beside
+  them a plain NumPy matmul loop of fixed size as a yardstick of how loaded the machine is right now;
 - server: AppTest CPU time (time.process_time) of the page's first render and of a settings change
   (the epochs slider: a new run) against the binary page's first render and slider change, interleaved,
   with the ratio (the issue's target: within 1.3x of the other pages');
 - playback (unless --no-browser): `streamlit run app.py` in headless Chromium, /training opened, the
   player's Play pressed (ui.training_player), and the frames it drew in PLAY_SECONDS counted: frames per
   second in the browser while the server does nothing, and the time one frame takes to draw (what the
-  frame rate could be on an idle machine); plus the bytes of Plotly figure JSON the page sends.
+  frame rate could be on an idle machine); beside them the rate of the browser's own animation callbacks
+  with nothing drawn (the ceiling of any requestAnimationFrame player); plus the bytes of Plotly figure
+  JSON the page sends. --cpu-slowdown N throttles Chromium's CPU N times (DevTools' CPU throttling: a
+  slow phone, or a loaded machine), where a player that counts callbacks instead of following the clock
+  falls behind (python bench/bench_training.py --browser-only --cpu-slowdown 4).
 Nothing is asserted: the machine is shared, the numbers are for reading.
 """
 
@@ -52,11 +57,15 @@ ANIMATION_RATE_JS = """(ms) => new Promise((done) => {
 })"""
 
 
-def compute_ms(training_state):
+def compute_ms(training_state, every_objective):
+    """Milliseconds to compute the page's numbers from cold caches: the chosen objective's run, curves and
+    playback (what a settings change computes), or with `every_objective` all seven side by side (what
+    opening the comparison adds)."""
     numbers.clear_caches()
     start = time.perf_counter()
-    trained = numbers.experiment(training_state).runs  # every objective, as the side-by-side view trains
-    assert len(trained) == 7
+    result = numbers.experiment(training_state)
+    if every_objective:
+        assert len(result.runs) == 7
     return (time.perf_counter() - start) * 1e3
 
 
@@ -71,20 +80,19 @@ def yardstick_ms():
 
 
 def compute_bench(repeats):
-    times = {"default": [], "largest": [], "yardstick": []}
+    cases = {"default": DEFAULT, "largest": LARGEST}
+    times = {(name, every): [] for name in cases for every in (False, True)} | {"yardstick": []}
     for _ in range(repeats):
-        times["default"].append(compute_ms(DEFAULT))
-        times["largest"].append(compute_ms(LARGEST))
+        for name, training_state in cases.items():
+            for every in (False, True):
+                times[name, every].append(compute_ms(training_state, every))
         times["yardstick"].append(yardstick_ms())
-    steps = {
-        name: numbers.experiment(state).steps for name, state in (("default", DEFAULT), ("largest", LARGEST))
-    }
-    for name in ("default", "largest"):
-        total = steps[name] * 7
-        median = statistics.median(times[name])
+    for name, training_state in cases.items():
+        steps = numbers.experiment(training_state).steps
+        one, seven = (statistics.median(times[name, every]) for every in (False, True))
         print(
-            f"compute {name:8s} {median:8.0f} ms  ({steps[name]} steps x 7 objectives = {total} steps, "
-            f"{1e3 * median / total:.0f} us a step)"
+            f"compute {name:8s} chosen objective {one:6.0f} ms ({steps} steps, {1e3 * one / steps:.0f} us a"
+            f" step with curves and frames); all seven side by side {seven:6.0f} ms ({7 * steps} steps)"
         )
     print(f"yardstick          {statistics.median(times['yardstick']):8.1f} ms  (MAX_STEPS={MAX_STEPS})")
 

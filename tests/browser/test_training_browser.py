@@ -4,8 +4,8 @@ Contract (built by pages/training.py and ui/training_player; the component may s
 the test reads it through Playwright locators, which pierce it): the page at /training, titled "Training"
 ("训练" with ?lang=zh) in the navigation; the player in .st-key-trn_player: a .tp element whose data-frame
 is the frame shown, buttons .tp-play (play / pause), .tp-one-step, .tp-reset, a range input .tp-slider and
-the text .tp-step; the mistakes chart in .st-key-trn_mistakes; the loss selectbox keyed trn_loss; URL
-state under trn_* keys.
+the text .tp-step; the side-by-side runs behind the expander labelled trn.mistakes.open (trained when
+opened), their chart in .st-key-trn_mistakes; the loss selectbox keyed trn_loss; URL state under trn_* keys.
 """
 
 from __future__ import annotations
@@ -81,6 +81,14 @@ def open_selectbox(page, key):
     expect(page.get_by_role("option").first).to_be_visible()
 
 
+def open_comparison(page, lang="en"):
+    """Open the side-by-side runs (trained when opened) and wait for their chart."""
+    page.get_by_text(STRINGS[lang]["trn.mistakes.open"]).click()
+    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator(".st-key-trn_mistakes .js-plotly-plot")).to_have_count(1, timeout=LOAD_TIMEOUT_MS)
+    wait_charts(page, timeout_ms=LOAD_TIMEOUT_MS)
+
+
 def test_switching_on_a_mistake_retrains_and_changes_the_url(page):
     open_training(page)
     before = page.locator(".st-key-trn_metrics").inner_text()
@@ -98,6 +106,7 @@ def test_switching_on_a_mistake_retrains_and_changes_the_url(page):
 def test_screenshots_without_horizontal_scroll(page, width, lang):
     page.set_viewport_size({"width": width, "height": 900})
     open_training(page, f"lang={lang}")
+    open_comparison(page, lang)  # the side-by-side runs and their table, which must fit a phone too
     path = screenshot(page, SCREENSHOT_DIR / f"training_{width}_{lang}.png", width, max_height=9000)
     assert path.stat().st_size > 10_000
     overflow = horizontal_overflow(page)
