@@ -32,7 +32,16 @@ def quantities(values):
     curves, run = result.main.curves, result.main.run
     reference = result.run_of("cross_entropy").curves
     finite_norms = run.gradient_norms[np.isfinite(run.gradient_norms)]
-    found = {
+    with np.errstate(invalid="ignore"):  # a diverged run's NaN loss: its differences are NaN, not warnings
+        found = differences_and_ends(curves, reference, result, run, finite_norms)
+    for name, level in LEVELS.items():
+        found[f"step_below_{name}_nat"] = first_step_below(curves, level)
+    return found
+
+
+def differences_and_ends(curves, reference, result, run, finite_norms):
+    """The quantities read off the end of the chosen run and its difference from CrossEntropyLoss's."""
+    return {
         "final_loss": float(curves.train_loss[-1]),
         "final_val_loss": float(curves.val_loss[-1]),
         "final_accuracy": float(curves.train_accuracy[-1]),
@@ -48,9 +57,6 @@ def quantities(values):
         "nll_ce_difference": float(result.correct_difference()),
         "final_grad_norm": float(finite_norms[-1]) if finite_norms.size else float("nan"),
     }
-    for name, level in LEVELS.items():
-        found[f"step_below_{name}_nat"] = first_step_below(curves, level)
-    return found
 
 
 def first_step_below(curves, level):
