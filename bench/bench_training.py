@@ -1,19 +1,24 @@
 """Benchmark the training page: the time to compute a run, the page's reruns, and playback in Chromium.
 
-Run from the repository root:  python bench/bench_training.py  [--repeats 5] [--no-browser]
+Run from the repository root:  python bench/bench_training.py  [--repeats 5] [--no-browser | --browser-only]
 
 Prints, as medians:
-- compute: numbers.experiment (data, every objective trained side by side, curves, playback frames) for
-  the default settings and for the largest run the page allows (500 samples, hidden layer, batch 1: cut to
-  state.MAX_STEPS steps per objective), caches cleared each time; measured interleaved, and beside them a
-  plain NumPy matmul loop of fixed size as a yardstick of how loaded the machine is right now;
+- compute: numbers.experiment (data, the chosen objective's run, curves, playback frames: what a settings
+  change computes) and with every objective trained side by side (what opening the comparison adds), for
+  the default settings and for the largest run the page allows (500 samples, hidden layer, small batches:
+  cut to state.MAX_STEPS steps per objective), caches cleared each time; measured interleaved, and beside
+  them a plain NumPy matmul loop of fixed size as a yardstick of how loaded the machine is right now;
 - server: AppTest CPU time (time.process_time) of the page's first render and of a settings change
   (the epochs slider: a new run) against the binary page's first render and slider change, interleaved,
   with the ratio (the issue's target: within 1.3x of the other pages');
 - playback (unless --no-browser): `streamlit run app.py` in headless Chromium, /training opened, the
   player's Play pressed (ui.training_player), and the frames it drew in PLAY_SECONDS counted: frames per
   second in the browser while the server does nothing, and the time one frame takes to draw (what the
-  frame rate could be on an idle machine); plus the bytes of Plotly figure JSON the page sends.
+  frame rate could be on an idle machine); beside them the rate of the browser's own animation callbacks
+  with nothing drawn (the ceiling of any requestAnimationFrame player); plus the bytes of Plotly figure
+  JSON the page sends. --cpu-slowdown N throttles Chromium's CPU N times (DevTools' CPU throttling: a
+  slow phone, or a loaded machine), where a player that counts callbacks instead of following the clock
+  falls behind (python bench/bench_training.py --browser-only --cpu-slowdown 4).
 Nothing is asserted: the machine is shared, the numbers are for reading.
 """
 
@@ -44,13 +49,23 @@ LARGEST = replace(DEFAULT, dataset="spiral", num_classes=5, size=500, hidden=Tru
 PLAYER = ".st-key-trn_player .tp"
 
 PLAY_SECONDS = 4
+ANIMATION_RATE_JS = """(ms) => new Promise((done) => {
+  let count = 0; const start = performance.now();
+  const tick = (now) => { count += 1; if (now - start < ms) requestAnimationFrame(tick);
+                          else done(1000 * count / (now - start)); };
+  requestAnimationFrame(tick);
+})"""
 
 
-def compute_ms(training_state):
-    numbers.experiment.cache_clear()
-    numbers.trained_runs.cache_clear()
+def compute_ms(training_state, every_objective):
+    """Milliseconds to compute the page's numbers from cold caches: the chosen objective's run, curves and
+    playback (what a settings change computes), or with `every_objective` all seven side by side (what
+    opening the comparison adds)."""
+    numbers.clear_caches()
     start = time.perf_counter()
-    numbers.experiment(training_state)
+    result = numbers.experiment(training_state)
+    if every_objective:
+        assert len(result.runs) == 7
     return (time.perf_counter() - start) * 1e3
 
 
@@ -65,20 +80,19 @@ def yardstick_ms():
 
 
 def compute_bench(repeats):
-    times = {"default": [], "largest": [], "yardstick": []}
+    cases = {"default": DEFAULT, "largest": LARGEST}
+    times = {(name, every): [] for name in cases for every in (False, True)} | {"yardstick": []}
     for _ in range(repeats):
-        times["default"].append(compute_ms(DEFAULT))
-        times["largest"].append(compute_ms(LARGEST))
+        for name, training_state in cases.items():
+            for every in (False, True):
+                times[name, every].append(compute_ms(training_state, every))
         times["yardstick"].append(yardstick_ms())
-    steps = {
-        name: numbers.experiment(state).steps for name, state in (("default", DEFAULT), ("largest", LARGEST))
-    }
-    for name in ("default", "largest"):
-        total = steps[name] * 7
-        median = statistics.median(times[name])
+    for name, training_state in cases.items():
+        steps = numbers.experiment(training_state).steps
+        one, seven = (statistics.median(times[name, every]) for every in (False, True))
         print(
-            f"compute {name:8s} {median:8.0f} ms  ({steps[name]} steps x 7 objectives = {total} steps, "
-            f"{1e3 * median / total:.0f} us a step)"
+            f"compute {name:8s} chosen objective {one:6.0f} ms ({steps} steps, {1e3 * one / steps:.0f} us a"
+            f" step with curves and frames); all seven side by side {seven:6.0f} ms ({7 * steps} steps)"
         )
     print(f"yardstick          {statistics.median(times['yardstick']):8.1f} ms  (MAX_STEPS={MAX_STEPS})")
 
@@ -89,8 +103,7 @@ def apptest_cpu(page, change, repeats):
 
     first, changes = [], []
     for index in range(repeats):
-        numbers.experiment.cache_clear()
-        numbers.trained_runs.cache_clear()
+        numbers.clear_caches()
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         start = time.process_time()
         app.switch_page(BY_NAME[page].script).run()
@@ -119,7 +132,7 @@ def server_bench(repeats):
     print(f"ratio training / binary: first render {ratio[0]:.2f}x, settings change {ratio[1]:.2f}x")
 
 
-def browser_bench():
+def browser_bench(cpu_slowdown=1):
     from playwright.sync_api import sync_playwright
     from st_harness import StreamlitServer, launch_chromium, wait_charts, wait_idle
 
@@ -127,6 +140,10 @@ def browser_bench():
         browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            if cpu_slowdown > 1:  # a slower phone, or a loaded machine: Chromium's own CPU throttling
+                session = page.context.new_cdp_session(page)
+                session.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+                print(f"Chromium's CPU throttled {cpu_slowdown}x (DevTools' CPU slowdown)")
             page.goto(server.url + "/training")
             wait_idle(page, timeout_ms=180_000)
             wait_charts(page, timeout_ms=120_000)
@@ -135,6 +152,11 @@ def browser_bench():
                 "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map("
                 "gd => JSON.stringify({data: gd.data, layout: gd.layout},"
                 " (k, v) => ArrayBuffer.isView(v) ? Array.from(v) : v).length)"
+            )
+            callbacks = page.evaluate(ANIMATION_RATE_JS, PLAY_SECONDS * 1000)
+            print(
+                f"the browser's own animation callbacks (nothing drawn): {callbacks:.1f} per second"
+                " (the ceiling of any requestAnimationFrame player here)"
             )
             page.click(".tp-play")
             page.wait_for_timeout(PLAY_SECONDS * 1000)
@@ -154,20 +176,30 @@ def browser_bench():
                 f" (room for {1000 / np.median(draw):.0f} frames per second)"
             )
             print(f"Plotly figure data in the page (decoded, JSON): {sum(sizes) / 1024:.0f} KiB")
+            print(f"frames a second, by second of playback: {frames_by_second(times)}")
         finally:
             browser.close()
+
+
+def frames_by_second(times):
+    """How many frames were drawn in each whole second after the first frame."""
+    seconds = ((times - times[0]) // 1000).astype(int)
+    return np.bincount(seconds)[:-1].tolist() if seconds.size else []
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--browser-only", action="store_true", help="only the playback in Chromium")
+    parser.add_argument("--cpu-slowdown", type=float, default=1, help="throttle Chromium's CPU (e.g. 4)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    compute_bench(args.repeats)
-    server_bench(max(1, args.repeats // 2))
+    if not args.browser_only:
+        compute_bench(args.repeats)
+        server_bench(max(1, args.repeats // 2))
     if not args.no_browser:
-        browser_bench()
+        browser_bench(args.cpu_slowdown)
     print(json.dumps({"load": os.getloadavg()[0]}))
 
 

@@ -7,7 +7,6 @@ FrameworkIndexError: both still ValueErrors).
 """
 
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -216,9 +215,28 @@ def _shape_without_class_axis(logits_shape):
     return () if len(logits_shape) == 1 else tuple(logits_shape[:1]) + tuple(logits_shape[2:])
 
 
-@contextmanager
 def quiet_nan():
     """Silence NumPy's warnings where a NaN or infinity is the intended answer (0/0 when every target
-    is ignored, log(0) before the -100 clamp), as torch returns them silently."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        yield
+    is ignored, log(0) before the -100 clamp), as torch returns them silently. A context manager (NumPy's
+    own errstate: entered on every loss call, so no generator around it)."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
+
+
+def at_labels(values, labels):
+    """values[..., labels] along the last axis, one label per position: labels' shape. For a C-contiguous
+    array the positions are indexed directly (much cheaper than take_along_axis on a small batch)."""
+    if values.flags.c_contiguous and values.size:  # (reshape cannot infer rows of 0 classes)
+        rows = values.reshape(-1, values.shape[-1])
+        return rows[np.arange(rows.shape[0]), labels.reshape(-1)].reshape(labels.shape)
+    return np.take_along_axis(values, labels[..., None], axis=-1)[..., 0]
+
+
+def add_at_labels(values, labels, amounts):
+    """values[..., labels] += amounts along the last axis (one label per position), in place."""
+    if values.flags.c_contiguous and values.size:  # (reshape cannot infer rows of 0 classes)
+        rows = values.reshape(-1, values.shape[-1])
+        rows[np.arange(rows.shape[0]), labels.reshape(-1)] += amounts.reshape(-1)
+        return
+    index = labels[..., None]
+    current = np.take_along_axis(values, index, axis=-1)
+    np.put_along_axis(values, index, current + amounts[..., None], axis=-1)

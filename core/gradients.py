@@ -10,7 +10,14 @@ import numpy as np
 
 from core import keras_losses as keras
 from core import losses
-from core._arrays import from_class_last, is_probability_target, quiet_nan, to_class_last, torch_reduction
+from core._arrays import (
+    add_at_labels,
+    from_class_last,
+    is_probability_target,
+    quiet_nan,
+    to_class_last,
+    torch_reduction,
+)
 
 # torch's BCE backward divides by max(p (1 - p), EPSILON), a float constant even for double inputs.
 BCE_GRAD_EPSILON = float(np.float32(1e-12))
@@ -52,20 +59,31 @@ def cross_entropy(
     labels, counted, target_weight = losses.class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
     )
+    grad = cross_entropy_at_labels(
+        probs, labels, counted, target_weight, class_weight, label_smoothing, reduction
+    )
+    return from_class_last(grad, logits.ndim)
+
+
+def cross_entropy_at_labels(probs, labels, counted, target_weight, class_weight, label_smoothing, reduction):
+    """dL/dz of losses.cross_entropy_at_labels (the formula in cross_entropy's docstring), class axis last,
+    from p = softmax(z), which it reuses in place: the kernel cross_entropy calls after its checks and
+    core.training's loop calls directly."""
+    dtype, num_classes = probs.dtype, probs.shape[-1]
     scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
     smoothing_term = None
     if label_smoothing > 0:
-        weight_vector = np.ones(num_classes, logits.dtype) if class_weight is None else class_weight
+        weight_vector = np.ones(num_classes, dtype) if class_weight is None else class_weight
         share = losses.smoothing_share(label_smoothing, num_classes)
-        per_sample = np.where(counted, share * scale, 0).astype(logits.dtype)
+        per_sample = np.where(counted, share * scale, 0).astype(dtype)
         smoothing_term = (weight_vector.sum() * probs - weight_vector) * per_sample[..., None]
-    row_scale = np.where(counted, (1 - label_smoothing) * scale * target_weight, 0).astype(logits.dtype)
+    row_scale = np.where(counted, (1 - label_smoothing) * scale * target_weight, 0).astype(dtype)
     grad = probs  # reused in place: the largest array here, and a bench case (N=512, C=32000)
     grad *= row_scale[..., None]
-    _add_at_labels(grad, labels, -row_scale)
+    add_at_labels(grad, labels, -row_scale)
     if smoothing_term is not None:
         grad += smoothing_term
-    return from_class_last(grad, logits.ndim)
+    return grad
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -75,10 +93,17 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     log_probs, _, labels, counted, target_weight = losses.prepare_log_probs(
         input, target, weight, ignore_index
     )
+    return from_class_last(
+        nll_at_labels(log_probs, labels, counted, target_weight, reduction), np.ndim(input)
+    )
+
+
+def nll_at_labels(log_probs, labels, counted, target_weight, reduction):
+    """dL/d(input) of losses.nll_at_labels, class axis last: -w_{y_n} (/ sum w for 'mean') at [n, y_n]."""
     grad = np.zeros_like(log_probs)
     scale = _indexed_mean_scale(reduction, target_weight.sum(), counted)
-    _add_at_labels(grad, labels, np.where(counted, -scale * target_weight, 0).astype(grad.dtype))
-    return from_class_last(grad, np.ndim(input))
+    add_at_labels(grad, labels, np.where(counted, -scale * target_weight, 0).astype(grad.dtype))
+    return grad
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
@@ -88,6 +113,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     reduction = torch_reduction(reduction, size_average, reduce)
     probs, target = losses.binary_inputs(input, target, probabilities=True)
+    return binary_cross_entropy_of(probs, target, weight, reduction)
+
+
+def binary_cross_entropy_of(probs, target, weight, reduction):
+    """dL/dp of losses.binary_cross_entropy_of, on checked arguments (as core.training's loop calls it)."""
     grad = (probs - target) / np.maximum((1 - probs) * probs, probs.dtype.type(BCE_GRAD_EPSILON))
     return _weighted_and_scaled(grad, weight, reduction, probs.shape)
 
@@ -128,6 +158,11 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     reduction = torch_reduction(reduction, size_average, reduce)
     values = losses.as_float_array(input)
     target = losses.as_float_array(target, "target").astype(values.dtype, copy=False)
+    return squared_error(values, target, reduction)
+
+
+def squared_error(values, target, reduction):
+    """dL/dx of losses.squared_error: 2 (x - t), / the number of elements for 'mean'."""
     grad = 2 * (values - target)
     return grad * grad.dtype.type(_mean_scale(reduction, grad.size))
 
@@ -178,11 +213,15 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     """
     pred, smoothed = keras.categorical_inputs(y_true, y_pred, label_smoothing)
     pred_last, target_last = np.moveaxis(pred, axis, -1), np.moveaxis(smoothed, axis, -1)
+    return np.moveaxis(categorical_crossentropy_of(target_last, pred_last, from_logits), -1, axis)
+
+
+def categorical_crossentropy_of(target, pred, from_logits):
+    """d/d(y_pred) of keras_losses.categorical_crossentropy_of per sample, class axis last, on checked
+    arguments (as categorical_crossentropy calls it after its checks, and core.training's loop)."""
     if from_logits:
-        grad = losses.softmax(pred_last) * target_last.sum(axis=-1, keepdims=True) - target_last
-    else:
-        grad = _renormalised_nll_grad(pred_last, target_last)
-    return np.moveaxis(grad, -1, axis)
+        return losses.softmax(pred) * target.sum(axis=-1, keepdims=True) - target
+    return _renormalised_nll_grad(pred, target)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
@@ -191,7 +230,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     pred, labels, valid = keras.sparse_inputs(y_true, y_pred, ignore_class, axis)
     pred_last = np.moveaxis(pred, axis, -1)
     onehot = np.zeros_like(pred_last)
-    _add_at_labels(onehot, labels, np.ones(labels.shape, pred.dtype))
+    add_at_labels(onehot, labels, np.ones(labels.shape, pred.dtype))
     with quiet_nan():
         if from_logits:
             grad = losses.softmax(pred_last) - onehot
@@ -227,13 +266,6 @@ def _renormalised_nll_grad(pred, target):
     normalised = pred / total
     upstream = -target / keras.clip_probabilities(normalised) * keras.inside_clip(normalised)
     return (upstream - (upstream * normalised).sum(axis=-1, keepdims=True)) / total
-
-
-def _add_at_labels(values, labels, amounts):
-    """values[..., labels] += amounts along the last axis (one label per position), in place."""
-    index = labels[..., None]
-    current = np.take_along_axis(values, index, axis=-1)
-    np.put_along_axis(values, index, current + amounts[..., None], axis=-1)
 
 
 def _indexed_mean_scale(reduction, denominator, counted):

@@ -50,6 +50,12 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     Mirrors keras.losses.categorical_crossentropy.
     """
     pred, target = categorical_inputs(y_true, y_pred, label_smoothing)
+    return categorical_crossentropy_of(target, pred, from_logits, axis)
+
+
+def categorical_crossentropy_of(target, pred, from_logits, axis=-1):
+    """categorical_crossentropy on checked arguments (a smoothed target of y_pred's shape and dtype):
+    -sum_k y'_k log q_k. Called by categorical_crossentropy after its checks and by core.training."""
     return -(target * _log_probabilities(pred, from_logits, axis)).sum(axis=axis)
 
 

@@ -11,6 +11,7 @@ from core._arrays import (
     FrameworkNotImplementedError,
     FrameworkRuntimeError,
     as_float_array,
+    at_labels,
     check_class_indices,
     check_class_weight,
     check_probability_target,
@@ -111,6 +112,18 @@ def cross_entropy(
     labels, counted, target_weight = class_index_target(
         target, logits.shape, class_weight, ignore_index, logits.dtype
     )
+    return cross_entropy_at_labels(
+        class_last, labels, counted, target_weight, class_weight, label_smoothing, reduction
+    )
+
+
+def cross_entropy_at_labels(
+    class_last, labels, counted, target_weight, class_weight, label_smoothing, reduction
+):
+    """cross_entropy with class indices on arguments already checked (the formula in its docstring):
+    class-last logits, labels (0 where ignored), the counted mask, w_{y_n} per sample (class_index_target),
+    the class weight or None, eps and the reduction. cross_entropy calls it after its checks; a loop that
+    checked its data once (core.training) calls it directly."""
     denominator = target_weight.sum()
     picked = log_softmax_at(class_last, labels)
     nll_part = _reduce(weighted_nll(picked, target_weight, counted), reduction, denominator)
@@ -118,8 +131,9 @@ def cross_entropy(
         return nll_part
     log_probs = log_softmax(class_last, axis=-1)
     uniform_nll = np.where(counted, -_weighted(log_probs, class_weight).sum(axis=-1), 0)
-    smooth_part = _reduce(uniform_nll.astype(logits.dtype, copy=False), reduction, denominator)
-    return (1 - label_smoothing) * nll_part + smooth_part * smoothing_share(label_smoothing, num_classes)
+    smooth_part = _reduce(uniform_nll.astype(class_last.dtype, copy=False), reduction, denominator)
+    share = smoothing_share(label_smoothing, class_last.shape[-1])
+    return (1 - label_smoothing) * nll_part + smooth_part * share
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
@@ -135,7 +149,13 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     log_probs, class_weight, labels, counted, target_weight = prepare_log_probs(
         input, target, weight, ignore_index
     )
-    picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
+    return nll_at_labels(log_probs, labels, counted, target_weight, reduction)
+
+
+def nll_at_labels(log_probs, labels, counted, target_weight, reduction):
+    """nll_loss on checked arguments (class-last log-probabilities, the rest as class_index_target gives
+    them): -w_{y_n} log p_{n, y_n}, reduced. nll_loss calls it after its checks, as core.training does."""
+    picked = at_labels(log_probs, labels)
     per_sample = weighted_nll(picked, target_weight, counted)
     return _reduce(per_sample, reduction, denominator=target_weight.sum())
 
@@ -151,6 +171,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """
     reduction = torch_reduction(reduction, size_average, reduce)
     probs, target = binary_inputs(input, target, probabilities=True)
+    return binary_cross_entropy_of(probs, target, weight, reduction)
+
+
+def binary_cross_entropy_of(probs, target, weight, reduction):
+    """binary_cross_entropy on checked arguments (probabilities in [0, 1], a target of their shape and
+    dtype): the formula, called by binary_cross_entropy after its checks and by core.training's loop."""
     with quiet_nan():
         log_p = np.maximum(np.log(probs), BCE_LOG_FLOOR)
         log_not_p = np.maximum(np.log1p(-probs), BCE_LOG_FLOOR)
@@ -217,6 +243,11 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     values = as_float_array(input)
     target = as_float_array(target, "target").astype(values.dtype, copy=False)
     check_same_shape(target, values, "target", "input")
+    return squared_error(values, target, reduction)
+
+
+def squared_error(values, target, reduction):
+    """mse_loss on checked arguments of one shape and dtype: (x - t)^2, reduced."""
     squared = (values - target) ** 2
     return _reduce(squared, reduction, denominator=squared.size)
 
@@ -355,9 +386,9 @@ def log_softmax_at(class_last, labels):
     peak = _finite_max(class_last, -1)
     exps = class_last - peak
     np.exp(exps, out=exps)
-    picked = np.take_along_axis(class_last, labels[..., None], axis=-1) - peak
+    picked = at_labels(class_last, labels) - peak[..., 0]
     with quiet_nan():
-        return (picked - np.log(exps.sum(axis=-1, keepdims=True)))[..., 0]
+        return picked - np.log(exps.sum(axis=-1))
 
 
 def prepare_log_probs(input, target, weight, ignore_index):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import gradients, keras_losses, losses
+from core._arrays import as_float_array, check_class_indices, check_class_weight, effective_label_smoothing
 
 
 @dataclass
@@ -105,13 +106,16 @@ def sgd_step(layers, grads, buffers, sgd):
 
 
 def gradient_norm(grads):
-    """||dL/dtheta||: the 2-norm of every parameter's gradient together (clip_grad_norm_'s total norm)."""
-    return float(
-        np.sqrt(sum(float((array.astype(np.float64) ** 2).sum()) for pair in grads for array in pair))
-    )
+    """||dL/dtheta||: the 2-norm of every parameter's gradient together (clip_grad_norm_'s total norm),
+    summed in float64."""
+    flat = np.concatenate([array.ravel() for pair in grads for array in pair]).astype(np.float64)
+    return float(np.sqrt(flat @ flat))
 
 
-# The objectives: (logits, labels, options) -> (loss, dL/dlogits).
+# The objectives: (logits, targets) -> (loss, dL/dlogits), on arguments `train` checked once per run. Each
+# calls the same kernels as core's public, checked functions (losses.cross_entropy_at_labels is what
+# losses.cross_entropy computes after its checks), so the loop runs without checking every step and
+# each formula is still written once.
 
 
 @dataclass(frozen=True)
@@ -122,68 +126,87 @@ class LossOptions:
     label_smoothing: float = 0.0
 
 
-def cross_entropy(logits, labels, options):
+@dataclass(frozen=True)
+class Targets:
+    """One batch's labels, checked, in the forms the kernels take: the class indices, the counted mask
+    (every sample: a training batch ignores none), w_{y_n} per sample, the one-hot rows, and the options
+    (the class weight checked, the smoothing as torch applies it)."""
+
+    labels: np.ndarray
+    counted: np.ndarray
+    target_weight: np.ndarray
+    onehot: np.ndarray
+    class_weight: np.ndarray | None
+    label_smoothing: float
+
+
+def cross_entropy(logits, targets):
     """nn.CrossEntropyLoss(weight, label_smoothing)(z, y); dL/dz = (p - y) / N without options."""
-    arguments = {"weight": options.weight, "label_smoothing": options.label_smoothing}
-    return losses.cross_entropy(logits, labels, **arguments), gradients.cross_entropy(
-        logits, labels, **arguments
-    )
+    probs = losses.softmax(logits, axis=1)
+    return _cross_entropy_at_labels(logits, probs, targets)
 
 
-def nll_of_log_softmax(logits, labels, options):
+def _cross_entropy_at_labels(logits, probs, targets):
+    """(CrossEntropyLoss of logits, its gradient), p = softmax(logits) given (the gradient reuses it)."""
+    arguments = (targets.labels, targets.counted, targets.target_weight, targets.class_weight)
+    loss = losses.cross_entropy_at_labels(logits, *arguments, targets.label_smoothing, "mean")
+    return loss, gradients.cross_entropy_at_labels(probs, *arguments, targets.label_smoothing, "mean")
+
+
+def _nll_at_labels(values, targets):
+    """(F.nll_loss(values, y, weight), its gradient with respect to values)."""
+    arguments = (values, targets.labels, targets.counted, targets.target_weight, "mean")
+    return losses.nll_at_labels(*arguments), gradients.nll_at_labels(*arguments)
+
+
+def nll_of_log_softmax(logits, targets):
     """F.nll_loss(F.log_softmax(z, dim=1), y, weight): the same function as cross_entropy (nll_loss has
     no label smoothing), its gradient carried back through log_softmax."""
     log_probs = losses.log_softmax(logits, axis=1)
-    upstream = gradients.nll_loss(log_probs, labels, weight=options.weight)
-    grad = gradients.log_softmax_backward(np.exp(log_probs), upstream, axis=1)
-    return losses.nll_loss(log_probs, labels, weight=options.weight), grad
+    loss, upstream = _nll_at_labels(log_probs, targets)
+    return loss, gradients.log_softmax_backward(np.exp(log_probs), upstream, axis=1)
 
 
-def softmax_then_cross_entropy(logits, labels, options):
+def softmax_then_cross_entropy(logits, targets):
     """Mistake: nn.CrossEntropyLoss()(F.softmax(z, dim=1), y): a second softmax over probabilities, so
     the loss cannot fall below -log(e / (e + C - 1)) and the gradient is squeezed."""
     probs = losses.softmax(logits, axis=1)
-    arguments = {"weight": options.weight, "label_smoothing": options.label_smoothing}
-    upstream = gradients.cross_entropy(probs, labels, **arguments)
-    return losses.cross_entropy(probs, labels, **arguments), gradients.softmax_backward(
-        probs, upstream, axis=1
-    )
+    loss, upstream = _cross_entropy_at_labels(probs, losses.softmax(probs, axis=1), targets)
+    return loss, gradients.softmax_backward(probs, upstream, axis=1)
 
 
-def mse_on_softmax(logits, labels, options):
+def mse_on_softmax(logits, targets):
     """Mistake: F.mse_loss(F.softmax(z, dim=1), F.one_hot(y).float()): mean over N * C of (p - y)^2."""
     probs = losses.softmax(logits, axis=1)
-    onehot = one_hot(labels, logits.shape[1], logits.dtype)
-    upstream = gradients.mse_loss(probs, onehot)
-    return losses.mse_loss(probs, onehot), gradients.softmax_backward(probs, upstream, axis=1)
+    loss = losses.squared_error(probs, targets.onehot, "mean")
+    upstream = gradients.squared_error(probs, targets.onehot, "mean")
+    return loss, gradients.softmax_backward(probs, upstream, axis=1)
 
 
-def nll_of_probabilities(logits, labels, options):
+def nll_of_probabilities(logits, targets):
     """Mistake: F.nll_loss(F.softmax(z, dim=1), y, weight) = -mean p_y: a loss that goes negative and
     pushes hardest where the model is already right."""
     probs = losses.softmax(logits, axis=1)
-    upstream = gradients.nll_loss(probs, labels, weight=options.weight)
-    return losses.nll_loss(probs, labels, weight=options.weight), gradients.softmax_backward(
-        probs, upstream, axis=1
-    )
+    loss, upstream = _nll_at_labels(probs, targets)
+    return loss, gradients.softmax_backward(probs, upstream, axis=1)
 
 
-def keras_probabilities_on_logits(logits, labels, options):
+def keras_probabilities_on_logits(logits, targets):
     """Mistake: keras.losses.CategoricalCrossentropy()(one_hot(y), z), from_logits=False by default, so
-    Keras reads the logits as probabilities: q = clip(z / sum(z), 1e-7, 1 - 1e-7)."""
-    onehot = one_hot(labels, logits.shape[1], logits.dtype)
-    name = "categorical_crossentropy"
-    loss = keras_losses.call_loss(name, onehot, logits, from_logits=False)
-    return loss, gradients.call_loss(name, onehot, logits, from_logits=False)
+    Keras reads the logits as probabilities: q = clip(z / sum(z), 1e-7, 1 - 1e-7), mean over the batch."""
+    values = keras_losses.categorical_crossentropy_of(targets.onehot, logits, from_logits=False)
+    per_sample_grad = gradients.categorical_crossentropy_of(targets.onehot, logits, from_logits=False)
+    coefficients = keras_losses.reduction_coefficients(values)
+    return keras_losses.reduce_weighted_values(values), per_sample_grad * coefficients[:, None]
 
 
-def sigmoid_bce_on_one_hot(logits, labels, options):
+def sigmoid_bce_on_one_hot(logits, targets):
     """Mistake: nn.BCELoss()(torch.sigmoid(z), F.one_hot(y).float()): C independent yes/no questions
     instead of one choice among C (it still learns: one-vs-rest)."""
     probs = losses.sigmoid(logits)
-    onehot = one_hot(labels, logits.shape[1], logits.dtype)
-    upstream = gradients.binary_cross_entropy(probs, onehot)
-    return losses.binary_cross_entropy(probs, onehot), gradients.sigmoid_backward(probs, upstream)
+    loss = losses.binary_cross_entropy_of(probs, targets.onehot, None, "mean")
+    upstream = gradients.binary_cross_entropy_of(probs, targets.onehot, None, "mean")
+    return loss, gradients.sigmoid_backward(probs, upstream)
 
 
 OBJECTIVES = {
@@ -200,6 +223,35 @@ OBJECTIVES = {
 def one_hot(labels, num_classes, dtype):
     """F.one_hot(y, C).to(dtype)."""
     return np.eye(num_classes, dtype=dtype)[labels]
+
+
+def checked_targets(labels, num_classes, dtype, options=LossOptions()):
+    """Targets for every sample, checked once: labels are class indices in [0, C), the class weight has
+    C entries, the smoothing is one torch accepts. `Targets` of a batch are rows of these."""
+    labels = check_class_indices(labels, (np.size(labels), num_classes), num_classes, ignore_index=-100)
+    if labels.ndim != 1 or (labels == -100).any():
+        raise ValueError("training labels must be a vector of class indices in [0, C)")
+    class_weight = check_class_weight(options.weight, num_classes, dtype)
+    sample_weight = np.ones(labels.size, dtype) if class_weight is None else class_weight[labels]
+    smoothing = effective_label_smoothing(options.label_smoothing)
+    counted = np.ones(labels.size, bool)
+    return Targets(
+        labels, counted, sample_weight, one_hot(labels, num_classes, dtype), class_weight, smoothing
+    )
+
+
+def batch_targets(targets, batch):
+    """The rows `batch` (an index array) of checked Targets."""
+    rows = (targets.labels, targets.counted, targets.target_weight, targets.onehot)
+    return Targets(*(array[batch] for array in rows), targets.class_weight, targets.label_smoothing)
+
+
+def loss_and_gradient(objective, logits, labels, options=LossOptions()):
+    """(loss, dL/dlogits) of OBJECTIVES[objective] for one batch (N, C) of floating logits, checked."""
+    logits = as_float_array(logits, "logits")
+    if logits.ndim != 2:
+        raise ValueError(f"logits must have shape (N, C); got {logits.shape}")
+    return OBJECTIVES[objective](logits, checked_targets(labels, logits.shape[1], logits.dtype, options))
 
 
 # The loop.
@@ -233,6 +285,15 @@ def train(layers, inputs, labels, batches, objective, sgd, options=LossOptions()
     steps) says after which steps to keep the layers (default: every step). A run that diverges stops: its
     remaining losses and norms are NaN and its remaining snapshots repeat the last finite layers."""
     loss_and_gradient = OBJECTIVES[objective]
+    inputs = as_float_array(inputs, "inputs")
+    if inputs.ndim != 2 or inputs.shape[1] != layers[0].weight.shape[1]:
+        raise ValueError(f"inputs must have shape (N, {layers[0].weight.shape[1]}); got {inputs.shape}")
+    targets = checked_targets(labels, layers[-1].weight.shape[0], inputs.dtype, options)
+    if len(targets.labels) != len(inputs):
+        raise ValueError(f"{len(inputs)} inputs and {len(targets.labels)} labels")
+    batches = [np.asarray(batch, dtype=np.intp) for batch in batches]
+    if any(batch.size and (batch.min() < 0 or batch.max() >= len(inputs)) for batch in batches):
+        raise ValueError(f"a batch indexes past the {len(inputs)} samples")
     layers = copy_layers(layers)
     steps = len(batches)
     wanted = range(steps + 1) if snapshot_steps is None else snapshot_steps
@@ -245,7 +306,7 @@ def train(layers, inputs, labels, batches, objective, sgd, options=LossOptions()
     for step, batch in enumerate(batches, start=1):
         with np.errstate(all="ignore"):
             logits, activations = forward(layers, inputs[batch])
-            loss, grad_logits = loss_and_gradient(logits, labels[batch], options)
+            loss, grad_logits = loss_and_gradient(logits, batch_targets(targets, batch))
             grads = backward(layers, activations, grad_logits)
             batch_losses[step - 1], norms[step - 1] = float(loss), gradient_norm(grads)
             if not (np.isfinite(batch_losses[step - 1]) and np.isfinite(norms[step - 1])):

@@ -10,7 +10,7 @@ from topics.shared.url_params import by_key, encode_params
 from ui.charts import show_figure
 from ui.controls import slider
 from ui.language import current_language, labels, t
-from ui.readouts import metric_row, prose, text_table
+from ui.readouts import metric_row, prose, stacked_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
 from ui.training_player import training_player
@@ -112,10 +112,15 @@ def curves_view(result, lang, theme):
 def mistakes_view(result, lang, theme):
     st.header(t("trn.mistakes.title"))
     st.write(t("trn.mistakes.intro", steps=result.steps))
-    show_figure(training.figures.mistakes_page_figure(result, lang, theme), "trn_mistakes")
-    text_table(training.words.mistakes_table(result, lang), "trn_mistakes_table")
-    with st.container(key="trn_one_curve"):
-        st.markdown(prose(training.words.one_curve_sentence(result, lang)))
+    # Trained only when opened (six more runs): a settings change with it closed trains one run
+    comparison = st.expander(t("trn.mistakes.open"), key="trn_compare", on_change="rerun")
+    if not comparison.open:
+        return
+    with comparison:
+        show_figure(training.figures.mistakes_page_figure(result, lang, theme), "trn_mistakes")
+        stacked_table(training.words.mistakes_table(result, lang), "trn_mistakes_table")
+        with st.container(key="trn_one_curve"):
+            st.markdown(prose(training.words.one_curve_sentence(result, lang)))
 
 
 def code_view(result):

@@ -17,6 +17,7 @@ from topics.binary import checkable as binary_checkable
 from topics.frameworks import checkable as frameworks_checkable
 from topics.gradient import checkable as gradient_checkable
 from topics.playground import checkable as playground_checkable
+from topics.training import checkable as training_checkable
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ PAGES = (
         training.state.url_specs,
         training.figures.page_figures,
         training.state.inconsistent_values,
+        checkable=training_checkable,
     ),
     Page(
         "outputs",

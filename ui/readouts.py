@@ -33,6 +33,26 @@ def text_table(table, key):
         st.dataframe(arrow_table(table), hide_index=True, width="stretch")
 
 
+NARROW = 640  # px: below this width a table is read row by row (no sideways scroll on a phone)
+
+
+def stacked_table(table, key):
+    """{column: [text, ...]} as a table on a wide screen and, below NARROW px, as one short block per row
+    ("**first cell**" then "column: value" lines), so a phone never scrolls it sideways. Both are sent;
+    CSS shows one (the containers are keyed `key` and `key`_rows)."""
+    text_table(table, key)
+    columns = list(table)
+    with st.container(key=f"{key}_rows"):
+        for row in zip(*table.values(), strict=True):
+            cells = zip(columns[1:], row[1:], strict=True)
+            lines = [f"**{row[0]}**"] + [f"{column}: {value}" for column, value in cells]
+            st.markdown(prose("  \n".join(lines)))
+    st.html(
+        f"<style>@media (max-width: {NARROW}px) {{ .st-key-{key} {{ display: none; }} }}"
+        f" @media (min-width: {NARROW + 1}px) {{ .st-key-{key}_rows {{ display: none; }} }}</style>"
+    )
+
+
 def prose(text):
     """Text for st.markdown with its brackets escaped: "[0.9, 0.2] [1, 0]" must not read as a link."""
     return text.replace("[", "\\[")

@@ -6,8 +6,9 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from apptest_pages import open_app_page
+from apptest_pages import APP, open_app_page, page_script
 from topics import playground, training
 from topics.shared.formatting import fmt
 from topics.shared.i18n import STRINGS
@@ -36,7 +37,14 @@ def assert_metrics_are_cores(app, training_state):
     result = training.numbers.experiment(training_state)
     assert metric(app, "trn.m.train_loss") == fmt(result.main.curves.train_loss[-1])
     assert metric(app, "trn.m.steps") == str(result.steps)
-    assert metric(app, "trn.m.difference") == fmt(result.correct_difference())
+
+
+def open_comparison(app):
+    """Open the side-by-side runs (trained only when opened)."""
+    app.session_state["trn_compare"] = True
+    app.run()
+    assert not app.exception
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +52,20 @@ def default_app():
     return open_page()
 
 
-def test_page_renders_cores_run_with_its_playback_frames(default_app):
+def test_page_renders_cores_run_and_trains_the_mistakes_only_when_opened(default_app):
     app = default_app
     assert app.title[0].value == EN["trn.title"]
     assert_metrics_are_cores(app, DEFAULT)
     titles = [spec["layout"]["title"]["text"] for spec in chart_specs(app)]
+    assert titles == [EN["trn.fig.curves"], EN["trn.fig.gradient_norm"]]
+    assert not app.dataframe and not app.error
+    open_comparison(app)
+    titles = [spec["layout"]["title"]["text"] for spec in chart_specs(app)]
     assert titles == [EN["trn.fig.curves"], EN["trn.fig.gradient_norm"], EN["trn.fig.mistakes"]]
     table = app.dataframe[0].value
     assert list(table[EN["trn.table.loss"]]) == [EN[f"trn.loss.{name}"] for name in training.state.LOSSES]
-    assert not app.error
+    difference = fmt(training.numbers.experiment(DEFAULT).correct_difference())
+    assert any(difference in block.value for block in app.markdown)  # the one-curve sentence
 
 
 def test_the_code_tab_holds_the_snippet_of_this_run(default_app):
@@ -77,7 +90,7 @@ def test_the_playground_link_carries_the_samples_last_logits(default_app):
 
 
 def test_switching_on_a_mistake_retrains_nothing_and_shows_its_run():
-    app = open_page()
+    app = open_comparison(open_page())
     app.selectbox(key="trn_loss").set_value("softmax_ce").run()
     assert not app.exception
     assert_metrics_are_cores(app, replace(DEFAULT, loss="softmax_ce"))
@@ -137,7 +150,8 @@ def test_a_diverging_learning_rate_is_a_message_not_a_traceback():
     app = open_page(trn_data="blobs", trn_batch="10", trn_lr="100", trn_epochs="10", trn_seed="7")
     assert not app.exception
     assert app.error and "diverged at step" in app.error[0].value
-    assert len(chart_specs(app)) == 3
+    assert len(chart_specs(app)) == 2
+    assert len(chart_specs(open_comparison(app))) == 3
 
 
 def test_an_empty_class_is_a_warning():
@@ -156,7 +170,11 @@ def test_bad_url_values_open_defaults_with_a_notice():
 
 
 def test_chinese():
-    app = open_page(lang="zh")
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.query_params["lang"] = "zh"
+    app.session_state["trn_compare"] = True  # the side-by-side runs open from the first run
+    app.switch_page(page_script("training")).run()
+    assert not app.exception
     assert app.title[0].value == ZH["trn.title"]
     assert metric(app, "trn.m.steps", "zh") == "300"
     assert chart_specs(app)[2]["layout"]["title"]["text"] == ZH["trn.fig.mistakes"]

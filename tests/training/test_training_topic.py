@@ -4,6 +4,7 @@ here and must print core's losses step for step."""
 
 import base64
 import json
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -98,13 +99,22 @@ def test_mistakes_do_what_the_one_batch_numbers_predict():
 
 
 def test_switching_the_loss_or_the_sample_reuses_the_runs():
-    numbers.experiment(DEFAULT)
-    numbers.experiment.cache_clear()  # another test in this worker may have cached the second state already
-    before = numbers.trained_runs.cache_info().hits
+    numbers.clear_caches()
+    numbers.experiment(replace(DEFAULT, loss="mse_softmax"))
+    _, trained, _ = numbers.objective_run.cache_info()
     result = numbers.experiment(replace(DEFAULT, loss="mse_softmax", sample=5))
-    assert numbers.trained_runs.cache_info().hits == before + 1
+    assert numbers.objective_run.cache_info()[1] == trained  # no new run was trained
     assert result.main.objective == "mse_softmax"
     np.testing.assert_allclose(result.playback.sample_probs.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_only_the_chosen_objective_is_trained_until_the_others_are_asked_for():
+    numbers.clear_caches()
+    result = numbers.experiment(replace(DEFAULT, loss="softmax_ce"))
+    assert numbers.objective_run.cache_info()[2] == 1
+    assert list(result.runs) == list(state.LOSSES)
+    assert numbers.objective_run.cache_info()[2] == len(state.LOSSES)
+    assert result.runs["softmax_ce"] is result.main
 
 
 def test_a_long_run_is_shortened_to_whole_epochs_and_said_so():
@@ -220,10 +230,15 @@ def test_the_pytorch_snippet_prints_cores_losses(torch_cpu, name):
     np.testing.assert_allclose(printed, result.main.run.batch_losses, rtol=0, atol=PRINT_TOLERANCE)
 
 
-def test_the_keras_snippet_prints_the_same_losses(torch_cpu):
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+@pytest.mark.parametrize("loss", state.LOSSES)
+def test_the_keras_snippet_prints_the_same_losses_for_every_objective(torch_cpu, loss, label_smoothing):
+    """Real Keras (KERAS_BACKEND=torch) runs the snippet; its losses are core's, step for step, for the
+    right losses and each mistake, with label smoothing where the objective's code takes it."""
     pytest.importorskip("keras")
-    result = numbers.experiment(replace(DEFAULT, epochs=5))
+    result = numbers.experiment(replace(DEFAULT, epochs=3, loss=loss, label_smoothing=label_smoothing))
     printed = printed_losses(printed_by(snippets.keras_snippet(result.state, result.epochs)))
+    assert printed.size == result.steps
     np.testing.assert_allclose(printed, result.main.run.batch_losses, rtol=0, atol=PRINT_TOLERANCE)
 
 
@@ -231,10 +246,21 @@ def test_the_players_data_holds_every_frame_at_the_pages_speed():
     result = numbers.experiment(replace(DEFAULT, speed="2", sample=3))
     player = figures.player_data(result, "zh")
     assert player["steps"] == list(result.frame_steps) and player["speed"] == "2" and player["fps"] == 30
-    regions = np.frombuffer(base64.b64decode(player["regions"][-1]), np.uint8)
-    np.testing.assert_array_equal(regions, result.playback.regions[-1].ravel())
-    losses = np.frombuffer(base64.b64decode(player["pointLosses"][5]), np.float32)
-    np.testing.assert_allclose(losses, result.playback.point_losses[5], rtol=1e-6)
+    frames, points = len(result.frame_steps), result.data.train_labels.size
+
+    def inflated(packed, dtype):
+        return np.frombuffer(zlib.decompress(base64.b64decode(packed)), dtype)
+
+    regions = inflated(player["regions"], np.uint8).reshape(frames, -1)
+    np.testing.assert_array_equal(regions[-1], result.playback.regions[-1].ravel())
+    shades = inflated(player["shades"], np.uint8).reshape(frames, points)
+    losses = result.playback.point_losses[5]  # white (255) at loss 0, black (0) at LOSS_CAP and above
+    expected = np.round(255 * (1 - np.minimum(losses, figures.LOSS_CAP) / figures.LOSS_CAP))
+    np.testing.assert_array_equal(shades[5], expected)
+    assert shades.max() > 200 and shades.min() < 60  # well-learnt points and wrong ones
+    np.testing.assert_array_equal(inflated(player["points"]["label"], np.uint8), result.data.train_labels)
+    np.testing.assert_allclose(inflated(player["points"]["x"], np.float32), result.data.train_inputs[:, 0])
+    assert len(json.dumps(player)) < 100_000  # sent once per run: compact
     assert player["logits"][-1] == pytest.approx(result.playback.sample_logits[-1].tolist(), abs=1e-4)
     assert player["sample"]["label"] == result.sample_label()
     assert player["text"]["stepOf"] == "第 {step} 步,共 {total} 步"

@@ -6,6 +6,8 @@ The playback runs in the browser: one precomputed frame per snapshot (at most nu
 Plotly's own play / pause / reset buttons and slider animate them, so playing costs the server nothing.
 """
 
+import base64
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -312,18 +314,30 @@ def step_slider(steps, lang, ink):
     }
 
 
+def deflated(values, dtype):
+    """Every frame's values in one block: base64 of the zlib-compressed little-endian bytes (the browser
+    inflates it once with DecompressionStream). Regions are large areas of one class, so they shrink
+    tens of times."""
+    packed = np.ascontiguousarray(np.asarray(values).astype("<" + dtype if dtype != "u1" else "u1"))
+    return base64.b64encode(zlib.compress(packed.tobytes(), 6)).decode("ascii")
+
+
+def point_shades(point_losses):
+    """Each training point's grey level per frame, 255 (white, loss 0) to 0 (black, loss >= LOSS_CAP): the
+    shading the player draws, computed here so the browser only looks it up (uint8: 256 levels)."""
+    capped = np.minimum(np.nan_to_num(point_losses, nan=LOSS_CAP, posinf=LOSS_CAP), LOSS_CAP)
+    return np.round(255 * (1 - capped / LOSS_CAP)).astype(np.uint8)
+
+
 def player_data(result, lang="en"):
-    """What ui.training_player draws, every frame at once: the regions' classes (base64 bytes per frame,
-    row 0 = the lowest x2), each training point's cross-entropy (base64 float32 per frame), the followed
-    sample's logits and softmax, the training and validation cross-entropy per frame, and the words."""
+    """What ui.training_player draws, every frame at once, sent once per run: the regions' classes
+    (frames x n x n bytes, row 0 = the lowest x2) and each training point's grey level from its own
+    cross-entropy (frames x points bytes), both deflated; the followed sample's logits and softmax, the
+    training and validation cross-entropy per frame, and the words."""
     data, playback, curves, state = result.data, result.playback, result.main.curves, result.state
     classes = data.num_classes
     planar = data.is_planar
     finite_logits = playback.sample_logits[np.isfinite(playback.sample_logits)]
-
-    def packed(values, dtype):
-        return typed_array(values, dtype)["bdata"]
-
     grid = None
     if planar:
         grid = {
@@ -343,24 +357,21 @@ def player_data(result, lang="en"):
         "tints": [tint(colour) for colour in PALETTE[:classes]],
         "curveColours": [BLUE, ORANGE],
         "grid": grid,
-        "regions": [packed(frame, "u1") for frame in playback.regions] if planar else None,
+        "regions": deflated(playback.regions, "u1") if planar else None,
         "points": {
-            "x": np.round(data.train_inputs[:, 0], 4).tolist() if planar else [],
-            "y": np.round(data.train_inputs[:, 1], 4).tolist() if planar else [],
-            "label": data.train_labels.tolist(),
+            "x": deflated(data.train_inputs[:, 0], "f4") if planar else None,
+            "y": deflated(data.train_inputs[:, 1], "f4") if planar else None,
+            "label": deflated(data.train_labels, "u1"),
+            "count": int(data.train_labels.size),
         },
-        "pointLosses": [
-            packed(np.nan_to_num(frame, nan=LOSS_CAP, posinf=LOSS_CAP), "f4")
-            for frame in playback.point_losses
-        ],
-        "lossCap": LOSS_CAP,
+        "shades": deflated(point_shades(playback.point_losses), "u1"),
         "sample": {"label": result.sample_label(), "x": float(sample[0]), "y": float(sample[1])},
         "logits": np.round(np.nan_to_num(playback.sample_logits), 4).tolist(),
         "probs": np.round(np.nan_to_num(playback.sample_probs), 4).tolist(),
         "logitRange": float(np.abs(finite_logits).max() * 1.1) if finite_logits.size else 1.0,
         "curve": {
-            "train": [float(v) if np.isfinite(v) else None for v in curves.train_loss],
-            "val": [float(v) if np.isfinite(v) else None for v in curves.val_loss],
+            "train": [round(float(v), 5) if np.isfinite(v) else None for v in curves.train_loss],
+            "val": [round(float(v), 5) if np.isfinite(v) else None for v in curves.val_loss],
         },
         "text": {
             key: text(lang, f"trn.player.{key}", sample=state.sample)

@@ -3,16 +3,18 @@ classic mistakes) trained side by side by core.training from the same initial we
 batches, evaluated with the true cross-entropy at up to MAX_FRAMES steps, and the playback frames of the
 chosen objective (decision regions, each training point's own cross-entropy, one sample's logits).
 
-float32 throughout, as torch's default dtype trains. Experiments are cached by their state.
+float32 throughout, as torch's default dtype trains. Each objective's run is trained only when asked for
+(the page trains the chosen one; the side-by-side view, when opened, the others) and kept in a bounded
+cache shared by every session (topics.shared.cache), keyed by the settings that change it.
 """
 
 import math
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 
 from core import agreement, losses, training
+from topics.shared.cache import cached_by
 from topics.training.data import make_dataset
 from topics.training.state import CORRECT_LOSSES, HIDDEN_UNITS, LOSSES, MAX_STEPS
 
@@ -60,7 +62,7 @@ class Experiment:
     steps_per_epoch: int
     epochs: int  # run: the setting, or fewer when MAX_STEPS shortened it
     frame_steps: tuple
-    runs: dict  # {objective: ObjectiveRun}
+    main: ObjectiveRun  # the chosen objective's run
     playback: Playback
 
     @property
@@ -71,13 +73,18 @@ class Experiment:
     def shortened(self):
         return self.epochs < self.state.epochs
 
+    def run_of(self, objective):
+        """Another objective's run from the same start over the same batches (trained on first use)."""
+        return objective_run(run_settings(self.state), objective)
+
     @property
-    def main(self):
-        return self.runs[self.state.loss]
+    def runs(self):
+        """{objective: ObjectiveRun} for every objective, the right losses first: trains what is missing."""
+        return {objective: self.run_of(objective) for objective in LOSSES}
 
     def correct_difference(self):
         """The largest |difference| between the nll_loss(log_softmax) and CrossEntropyLoss batch losses."""
-        first, second = (self.runs[name].run.batch_losses for name in CORRECT_LOSSES)
+        first, second = (self.run_of(name).run.batch_losses for name in CORRECT_LOSSES)
         return agreement.largest_difference(first, second)
 
     def sample_label(self):
@@ -98,29 +105,44 @@ def frame_steps(steps):
 VIEW_ONLY = {"loss": "cross_entropy", "sample": 0, "speed": "1"}  # settings that do not change the runs
 
 
-@lru_cache(maxsize=16)
+def run_settings(state):
+    """The state with the view-only settings at their defaults: what a run depends on (its cache key)."""
+    return replace(state, **VIEW_ONLY)
+
+
+@cached_by(lambda state: state, maxsize=16)
 def experiment(state):
-    """Every objective trained under `state`'s settings (topics.training.state.TrainingState), and the
-    playback of the one chosen. Choosing another loss, sample or speed reuses the runs."""
-    data, per_epoch, epochs, frames, runs = trained_runs(replace(state, **VIEW_ONLY))
-    playback = playback_frames(runs[state.loss].run, data, state.sample)
-    return Experiment(state, data, per_epoch, epochs, frames, runs, playback)
+    """The chosen objective trained under `state`'s settings (topics.training.state.TrainingState) and its
+    playback frames. Choosing another sample or speed reuses the run."""
+    data, per_epoch, epochs, frames, _, _ = setup(run_settings(state))
+    main = objective_run(run_settings(state), state.loss)
+    playback = playback_frames(main.run, data, state.sample)
+    return Experiment(state, data, per_epoch, epochs, frames, main, playback)
 
 
-@lru_cache(maxsize=8)
-def trained_runs(state):
+@cached_by(lambda state: state, maxsize=16)
+def setup(state):
+    """(data, steps per epoch, epochs, frame steps, initial layers, batches) of a run's settings."""
     data, layers, batches = initial_setup(state)
     per_epoch, epochs = run_length(len(data.train_labels), state.batch_size, state.epochs)
-    frames = frame_steps(len(batches))
+    return data, per_epoch, epochs, frame_steps(len(batches)), layers, batches
+
+
+@cached_by(lambda state, objective: (state, objective), maxsize=7 * 16)
+def objective_run(state, objective):
+    """One objective trained from the state's initial layers over its batches, and its curves."""
+    data, _, _, frames, layers, batches = setup(state)
     sgd = training.SGD(state.lr, state.momentum, state.weight_decay)
     options = training.LossOptions(label_smoothing=state.label_smoothing)
-    runs = {}
-    for objective in LOSSES:
-        run = training.train(
-            layers, data.train_inputs, data.train_labels, batches, objective, sgd, options, frames
-        )
-        runs[objective] = ObjectiveRun(objective, run, curves(run, data))
-    return data, per_epoch, epochs, frames, runs
+    inputs, labels = data.train_inputs, data.train_labels
+    run = training.train(layers, inputs, labels, batches, objective, sgd, options, frames)
+    return ObjectiveRun(objective, run, curves(run, data))
+
+
+def clear_caches():
+    """Forget every experiment, setup and run (benchmarks and tests time or count fresh computations)."""
+    for cached in (experiment, setup, objective_run):
+        cached.cache_clear()
 
 
 def initial_setup(state):

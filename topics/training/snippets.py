@@ -109,20 +109,42 @@ def torch_snippet(state, epochs):
     return "\n".join(lines)
 
 
+# Each objective in Keras: (the loss given to compile, whether it takes one-hot targets). Keras' losses
+# reduce with sum_over_batch_size (the batch mean), as the torch code's 'mean' does; the mean over the
+# classes of mean_squared_error and binary_crossentropy then makes torch's mean over N * C.
+SOFTMAX, SIGMOID = "keras.ops.softmax(z)", "keras.ops.sigmoid(z)"
+KERAS_LOSSES = {
+    "softmax_ce": (
+        "lambda y, z: keras.losses.categorical_crossentropy(y, {softmax}, from_logits=True{smooth})"
+    ),
+    "mse_softmax": f"lambda y, z: keras.losses.mean_squared_error(y, {SOFTMAX})",
+    "nll_probs": f"lambda y, z: -keras.ops.sum(y * {SOFTMAX}, axis=-1)",
+    "sigmoid_bce": f"lambda y, z: keras.losses.binary_crossentropy(y, {SIGMOID})",
+}
+
+
+SMOOTHED = ("cross_entropy", "softmax_ce")  # the objectives written with CrossEntropyLoss(label_smoothing)
+
+
+def keras_loss(state):
+    """(loss expression for compile, one-hot targets?) of the state's objective in Keras."""
+    smoothing = state.label_smoothing if state.loss in SMOOTHED else 0
+    if state.loss in KERAS_LOSSES:
+        smooth = f", label_smoothing={smoothing!r}" if smoothing else ""
+        return KERAS_LOSSES[state.loss].format(softmax=SOFTMAX, smooth=smooth), True
+    from_logits = state.loss != "keras_probs"  # the Keras mistake: the default from_logits=False
+    if smoothing:
+        return f"keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing={smoothing!r})", True
+    return f"keras.losses.SparseCategoricalCrossentropy(from_logits={from_logits})", False
+
+
 def keras_snippet(state, epochs):
-    """The Keras equivalent: the same model and weights, SGD, train_on_batch over the same batches."""
+    """The Keras equivalent: the same model and weights, SGD, train_on_batch over the same batches, and the
+    page's loss (a mistake written the way Keras code makes it)."""
     features, classes = _features(state), state.num_classes
-    from_logits = state.loss != "keras_probs"
     hidden = f'keras.layers.Dense({HIDDEN_UNITS}, activation="relu"), ' if state.hidden else ""
-    if state.label_smoothing:
-        smoothing = state.label_smoothing
-        loss = (
-            f"keras.losses.CategoricalCrossentropy(from_logits={from_logits}, label_smoothing={smoothing!r})"
-        )
-        target = f'np.eye({classes}, dtype="float32")[y_train[batch]]'
-    else:
-        loss = f"keras.losses.SparseCategoricalCrossentropy(from_logits={from_logits})"
-        target = "y_train[batch]"
+    loss, one_hot = keras_loss(state)
+    target = f'np.eye({classes}, dtype="float32")[y_train[batch]]' if one_hot else "y_train[batch]"
     optimizer = f"keras.optimizers.SGD(learning_rate={state.lr!r}, momentum={state.momentum!r})"
     lines = [
         "import os",

@@ -1,18 +1,20 @@
 // The training page's player (Streamlit components v2, drawn in the page, not an iframe).
 //
 // Python sends `data` once per run (topics.training.figures.player_data): for every frame the decision
-// regions' predicted classes (base64 bytes, row 0 = the lowest x2), each training point's own
-// cross-entropy (base64 float32), the followed sample's logits and softmax, and the training and
-// validation cross-entropy so far. This file draws a frame on three canvases and plays the frames at
+// regions' predicted classes (bytes, row 0 = the lowest x2) and each training point's grey level from
+// its own cross-entropy (bytes), each as one zlib-deflated base64 block inflated once here, the followed
+// sample's logits and softmax, and the training and validation cross-entropy so far. This file draws a frame on three canvases and plays the frames at
 // `fps` times the page's speed setting with play / pause / one step / back to step 0 and a slider. No math here:
 // every number was computed by core. Nothing is sent back, so playing costs the server nothing.
 //
 // The root element carries data-frame (the frame shown) and window.__trainingPlayerStats the times
 // frames were drawn and how long each took, for the browser test and bench/bench_training.py.
 
-function decode(base64, Type) {
+/** The typed array packed by figures.deflated: base64 -> zlib inflate -> Uint8Array / Float32Array. */
+async function inflate(base64, Type) {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return new Type(bytes.buffer);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Type(await new Response(stream).arrayBuffer());
 }
 
 function hexToRgb(hex) {
@@ -87,13 +89,26 @@ class Player {
     this.resizeObserver.observe(root);
   }
 
-  update(data) {
+  async update(data) {
+    const ticket = (this.ticket = (this.ticket || 0) + 1);
+    const [regions, shades, pointX, pointY, pointLabel] = await Promise.all([
+      data.regions ? inflate(data.regions, Uint8Array) : null,
+      inflate(data.shades, Uint8Array),
+      data.points.x ? inflate(data.points.x, Float32Array) : null,
+      data.points.y ? inflate(data.points.y, Float32Array) : null,
+      inflate(data.points.label, Uint8Array),
+    ]);
+    if (ticket !== this.ticket) return; // a newer run arrived while this one was inflating
     const fresh = !this.data || this.data.key !== data.key;
     this.data = data;
     this.count = data.steps.length;
-    this.regionsPerFrame = data.regions ? data.regions.map((b) => decode(b, Uint8Array)) : null;
-    this.lossesPerFrame = data.pointLosses.map((b) => decode(b, Float32Array));
+    this.cells = data.grid ? data.grid.n * data.grid.n : 0;
+    this.regionBytes = regions;
+    this.shades = shades;
+    this.points = { x: pointX, y: pointY, label: pointLabel, count: data.points.count };
     this.tints = data.tints.map(hexToRgb);
+    this.image = data.grid ? new ImageData(data.grid.n, data.grid.n) : null;
+    this.ink = getComputedStyle(this.root).color || "#262730"; // read once: not in the frame loop
     const text = data.text;
     this.regionTitle.textContent = text.regions;
     this.regionTitle.hidden = !data.regions;
@@ -125,21 +140,23 @@ class Player {
     this.show(this.frame);
   }
 
+  // The frame shown follows the clock (frames since Play times the frame rate), not a count of
+  // animation callbacks: a late callback catches up instead of slowing the whole playback down, and a
+  // 60 Hz display draws every second callback at 30 frames per second.
   play() {
     if (this.frame >= this.count - 1) this.show(0);
     this.playing = true;
     this.playButton.textContent = this.data.text.pause;
-    this.lastTick = performance.now();
+    const startFrame = this.frame;
+    const startTime = performance.now();
     const tick = (now) => {
       if (!this.playing) return;
-      const interval = 1000 / (this.data.fps * Number(this.data.speed));
-      if (now - this.lastTick >= interval - 1) {
-        this.lastTick = now;
-        this.show(this.frame + 1);
-        if (this.frame >= this.count - 1) {
-          this.pause();
-          return;
-        }
+      const perSecond = this.data.fps * Number(this.data.speed);
+      const due = startFrame + Math.floor(((now - startTime) * perSecond) / 1000);
+      if (due > this.frame) this.show(due);
+      if (this.frame >= this.count - 1) {
+        this.pause();
+        return;
       }
       this.handle = requestAnimationFrame(tick);
     };
@@ -174,18 +191,14 @@ class Player {
     }
   }
 
-  ink() {
-    return getComputedStyle(this.root).color || "#262730";
-  }
-
   drawRegions() {
     const data = this.data;
     const context = this.regionContext;
     const width = this.width;
     const height = Math.min(width, 460);
     const n = data.grid.n;
-    const classes = this.regionsPerFrame[this.frame];
-    const image = new ImageData(n, n);
+    const classes = this.regionBytes.subarray(this.frame * this.cells, (this.frame + 1) * this.cells);
+    const image = this.image;
     for (let row = 0; row < n; row += 1) {
       for (let col = 0; col < n; col += 1) {
         const rgb = this.tints[classes[row * n + col]];
@@ -196,9 +209,11 @@ class Player {
         image.data[at + 3] = 255;
       }
     }
-    this.cell = this.cell || document.createElement("canvas");
-    this.cell.width = n;
-    this.cell.height = n;
+    if (!this.cell || this.cell.width !== n) {
+      this.cell = document.createElement("canvas");
+      this.cell.width = n;
+      this.cell.height = n;
+    }
     this.cell.getContext("2d").putImageData(image, 0, 0);
     context.clearRect(0, 0, width, height);
     context.imageSmoothingEnabled = false;
@@ -206,15 +221,15 @@ class Player {
     const { x0, x1, y0, y1 } = data.grid;
     const px = (x) => ((x - x0) / (x1 - x0)) * width;
     const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
-    const losses = this.lossesPerFrame[this.frame];
-    const points = data.points;
-    for (let i = 0; i < points.x.length; i += 1) {
-      const shade = Math.round(255 * (1 - Math.min(losses[i], data.lossCap) / data.lossCap));
+    const points = this.points;
+    const shades = this.shades.subarray(this.frame * points.count, (this.frame + 1) * points.count);
+    context.lineWidth = 2;
+    for (let i = 0; i < points.count; i += 1) {
+      const shade = shades[i];
       context.beginPath();
       context.arc(px(points.x[i]), py(points.y[i]), 4.5, 0, 2 * Math.PI);
       context.fillStyle = `rgb(${shade},${shade},${shade})`;
       context.fill();
-      context.lineWidth = 2;
       context.strokeStyle = data.colours[points.label[i]];
       context.stroke();
     }
@@ -233,7 +248,7 @@ class Player {
     const top = 14;
     const y = (v) => top + ((high - Math.max(low, Math.min(high, v))) / (high - low)) * (bottom - top);
     context.clearRect(0, 0, width, height);
-    const ink = this.ink();
+    const ink = this.ink;
     context.strokeStyle = ink;
     context.lineWidth = 1;
     context.beginPath();
@@ -267,7 +282,7 @@ class Player {
     const top = Math.max(...finite, 1e-9);
     const x = (i) => left + (i / Math.max(1, this.count - 1)) * (width - left - 8);
     const y = (v) => bottom - (Math.min(Number.isFinite(v) ? v : top, top) / top) * (bottom - 8);
-    const ink = this.ink();
+    const ink = this.ink;
     context.strokeStyle = ink;
     context.fillStyle = ink;
     context.lineWidth = 1;
@@ -318,7 +333,7 @@ export default function mount({ data, parentElement }) {
     instance = new Player(root);
     instances.set(parentElement, instance);
   }
-  instance.update(data);
+  instance.update(data).catch((error) => console.error("training player:", error));
   return () => {
     instance.destroy();
     instances.delete(parentElement);
