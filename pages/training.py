@@ -8,7 +8,7 @@ import streamlit as st
 from topics import playground, training
 from topics.shared.url_params import by_key, encode_params
 from ui.charts import show_figure
-from ui.controls import slider
+from ui.controls import locked, slider
 from ui.language import current_language, labels, t
 from ui.readouts import metric_row, prose, stacked_table
 from ui.shell import ensure_app_shell
@@ -37,26 +37,29 @@ def controls():
     st.header(t("trn.controls"))
     st.caption(t("trn.section.data"))
     options = SPEC["trn_data"].choices
-    st.selectbox(t("trn.dataset"), options, key="trn_data", format_func=labels("trn.data"))
+    data_options = {"format_func": labels("trn.data"), "disabled": locked("trn_data")}
+    st.selectbox(t("trn.dataset"), options, key="trn_data", **data_options)
     slider(SPEC["trn_classes"], t("trn.classes"))
     slider(SPEC["trn_noise"], t("trn.noise"), format="%.2f")
     slider(SPEC["trn_size"], t("trn.size"), on_change=keep_sample_in_range)
     spec = SPEC["trn_seed"]
-    st.number_input(t("trn.seed"), spec.low, spec.high, step=1, key="trn_seed")
+    st.number_input(t("trn.seed"), spec.low, spec.high, step=1, key="trn_seed", disabled=locked("trn_seed"))
     st.caption(t("trn.section.model"))
-    st.toggle(t("trn.hidden"), key="trn_hidden")
+    st.toggle(t("trn.hidden"), key="trn_hidden", disabled=locked("trn_hidden"))
     spec = SPEC["trn_lr"]
-    st.number_input(t("trn.lr"), spec.low, spec.high, step=0.01, format="%.3f", key="trn_lr")
+    lr_options = {"step": 0.01, "format": "%.3f", "disabled": locked("trn_lr")}
+    st.number_input(t("trn.lr"), spec.low, spec.high, key="trn_lr", **lr_options)
     slider(SPEC["trn_momentum"], t("trn.momentum"), format="%.2f")
     slider(SPEC["trn_wd"], t("trn.wd"), format="%.3f")
     slider(SPEC["trn_batch"], t("trn.batch"))
     slider(SPEC["trn_epochs"], t("trn.epochs"))
     st.caption(t("trn.section.loss"))
-    st.selectbox(t("trn.loss"), SPEC["trn_loss"].choices, key="trn_loss", format_func=labels("trn.loss"))
+    loss_options = {"format_func": labels("trn.loss"), "disabled": locked("trn_loss")}
+    st.selectbox(t("trn.loss"), SPEC["trn_loss"].choices, key="trn_loss", **loss_options)
     slider(SPEC["trn_ls"], t("trn.ls"), format="%.2f", help=t("trn.ls_help"))
     st.caption(t("trn.section.playback"))
     last = training.state.training_size(st.session_state.trn_size) - 1
-    st.number_input(t("trn.sample"), 0, last, step=1, key="trn_sample")
+    st.number_input(t("trn.sample"), 0, last, step=1, key="trn_sample", disabled=locked("trn_sample"))
     speeds = SPEC["trn_speed"].choices
     st.segmented_control(
         t("trn.speed"),
@@ -65,6 +68,7 @@ def controls():
         format_func=lambda s: f"{s}×",
         required=True,
         help=t("trn.speed_help"),
+        disabled=locked("trn_speed"),
     )
 
 
