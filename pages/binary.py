@@ -12,6 +12,7 @@ from ui.editable_table import matrix_tables
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, paragraphs, t
 from ui.live_binary import live_binary
+from ui.live_math import live_dependent
 from ui.readouts import arrow_table, latex_blocks, metric_row
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -20,6 +21,7 @@ from ui.url_state import current_values, publish, refused_notice, restore, set_v
 SPECS = binary.state.url_specs()
 SPEC = by_key(SPECS)
 SEED_002_TABLES = {"bin_ml_z": binary.state.MULTILABEL_LOGITS, "bin_ml_y": binary.state.MULTILABEL_LABELS}
+RESET = ":material/restart_alt:"
 CHECK_WORDS = CheckWords(switch="bin.check.open", closed="bin.check.closed", agree="bin.check.agree")
 
 
@@ -37,16 +39,15 @@ def link_prediction(moved=None):
 # Controls
 
 
-def controls(readout):
+def controls():
     st.subheader(t("bin.controls"))
     radio(SPEC["bin_form"], t("bin.form"), horizontal=True, format_func=labels("bin.form"))
-    if st.session_state.bin_form == "logit":
-        slider(SPEC["bin_z"], t("bin.z"), format="%.2f", on_change=link_prediction, args=("logit",))
-        st.caption(t("bin.linked_p", p=fmt(readout.p)))
-    else:
-        slider(SPEC["bin_p"], t("bin.p"), format="%.3f", on_change=link_prediction, args=("prob",))
-        st.caption(t("bin.linked_z", z=fmt(readout.z)))
-    slider(SPEC["bin_y"], t("bin.y"), format="%.2f")
+    with live_dependent("bin_sliders"):  # the chart moves them too; the linked z or p is in its readout
+        if st.session_state.bin_form == "logit":
+            slider(SPEC["bin_z"], t("bin.z"), format="%.2f", on_change=link_prediction, args=("logit",))
+        else:
+            slider(SPEC["bin_p"], t("bin.p"), format="%.3f", on_change=link_prediction, args=("prob",))
+        slider(SPEC["bin_y"], t("bin.y"), format="%.2f")
     st.caption(t("bin.quick"))
     with st.container(horizontal=True, wrap=True, key="bin_quick"):
         for label in binary.state.QUICK_LABELS:
@@ -79,8 +80,7 @@ def multilabel_panel(lang):
     read, key_of = binary.inputs.read_multilabel, binary.inputs.message_key
     logits, labels = matrix_tables("bin_ml", matrices, lang, headings, read, "bin.ml.keeps", key_of)
     set_values({"bin_ml_z": logits, "bin_ml_y": labels})
-    reset, icon = (SEED_002_TABLES,), ":material/restart_alt:"
-    st.button(t("bin.ml.reset"), key="bin_ml_reset", on_click=set_values, args=reset, icon=icon)
+    st.button(t("bin.ml.reset"), key="bin_ml_reset", on_click=set_values, args=(SEED_002_TABLES,), icon=RESET)
     result = binary.numbers.multilabel(logits, labels, st.session_state.bin_pw)
     with st.container(key="bin_ml_mean"):
         st.metric(t("bin.ml.mean"), fmt(result.mean))
@@ -127,24 +127,22 @@ st.title(t("bin.title"))
 st.write(t("bin.intro"))
 refused_notice(refused, "bin_notice")
 
-state = binary.state.state_from_values(current_values(SPECS))
-readout = binary.numbers.evaluate(state)
+readout = binary.numbers.evaluate(state := binary.state.state_from_values(current_values(SPECS)))
 control_column, view_column = st.columns([1, 2], gap="large")
-with view_column:
-    metric_row(binary.words.loss_metrics(readout, lang), key="bin_losses")
-    metric_row(binary.words.part_metrics(readout, lang), key="bin_parts")
+with view_column:  # the live chart's readout is the page's: every loss, H(y), KL and both gradients
     live_binary("bin_live", binary.figures.live_data(state, readout, lang), to_values=binary.state.released)
-    st.caption(t("bin.readout_note"))
-    st.caption(t("bin.formula"))
-    latex_blocks(binary.formulas.formula_lines(readout, state))
+    with live_dependent("bin_formula"):
+        st.caption(t("bin.formula"))
+        latex_blocks(binary.formulas.formula_lines(readout, state))
 with control_column:
-    controls(readout)
+    controls()
 figures, theme = binary.figures, chart_theme()
 
 st.subheader(t("bin.curves.title"))
 st.markdown(t("bin.curves.help"))
-show_figure(figures.curves_page_figure(readout, lang, theme), "bin_curves")
-st.caption(t("bin.curves.sync", y=fmt(readout.y, 2)))
+with live_dependent("bin_curves_box"):
+    show_figure(figures.curves_page_figure(readout, lang, theme), "bin_curves")
+    st.caption(t("bin.curves.sync", y=fmt(readout.y, 2)))
 
 st.subheader(t("bin.puzzle.title"))
 st.write(t("bin.puzzle.intro", pred=f"{binary.numbers.PUZZLE_PRED:g}"))
@@ -154,17 +152,19 @@ with st.container(key="bin_puzzle"):
     st.write(binary.words.puzzle_sentence(hard, soft, lang))
 
 st.subheader(t("bin.grad.title"))
-left, right = st.columns(2)
-show_figure(figures.sigmoid_page_figure(readout, lang, theme), "bin_sigmoid", left)
-show_figure(figures.gradients_page_figure(state, readout, lang, theme), "bin_gradients", right)
-st.write(t("bin.grad.explain"))
-st.caption(t("bin.grad.now", grad_z=fmt(readout.grad_z), grad_p=fmt(readout.grad_p)))
+with live_dependent("bin_grad_box"):
+    left, right = st.columns(2)
+    show_figure(figures.sigmoid_page_figure(readout, lang, theme), "bin_sigmoid", left)
+    show_figure(figures.gradients_page_figure(state, readout, lang, theme), "bin_gradients", right)
+    st.write(t("bin.grad.explain"))
+    st.caption(t("bin.grad.now", grad_z=fmt(readout.grad_z), grad_p=fmt(readout.grad_p)))
 
 ends_panel(lang)
 multilabel_panel(lang)
 mistake_panel(lang)
-bridge_panel(readout, lang)
 runners = (("torch", binary.check.torch_rows), ("keras", binary.check.keras_rows))
 snippets = {"PyTorch": binary.snippets.torch_snippet(state), "Keras 3": binary.snippets.keras_snippet(state)}
-check_panel("bin_check", runners, state, readout, words=CHECK_WORDS, snippets=snippets)
+with live_dependent("bin_check_box"):  # both hold the prediction and the label
+    bridge_panel(readout, lang)
+    check_panel("bin_check", runners, state, readout, words=CHECK_WORDS, snippets=snippets)
 publish(SPECS)

@@ -39,6 +39,7 @@ class DragLogits extends LiveComponent {
     if (rebuild) this.build();
     if (!this.dragging) this.live = stateOf(data);
     this.markLocked();
+    this.settled();
     this.draw();
   }
 
@@ -176,7 +177,7 @@ class DragLogits extends LiveComponent {
       track.append(fill, thumb);
       row.append(caption, value, track);
       box.append(row);
-      this.listen(track, { kind: name });
+      this.listen(track, { kind: name }, { shown: row });
       knobs[name] = { track, fill, thumb, value };
     }
     return knobs;

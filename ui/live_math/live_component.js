@@ -4,6 +4,16 @@
 
 const STATS_KEPT = 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
+const STALE_CLASS = "cee-live-stale";
+// The page's elements that depend on a live control sit in containers keyed live_dep_* (ui.live_math
+// .live_dependent). From the first move until the page has run again they still show the old state:
+// their content is dimmed and the cue (data.text.stale, "updates on release") is written above it.
+const STALE_CSS = `
+body.${STALE_CLASS} [class*="st-key-live_dep_"] > * { opacity: 0.35; transition: opacity 80ms; }
+body.${STALE_CLASS} [class*="st-key-live_dep_"]::before {
+  content: var(--cee-stale-cue, "…");
+  font-size: 0.8rem; font-style: italic; color: var(--st-text-color, inherit);
+}`;
 
 /** A live component. A subclass implements render() (draw this.live), snapshot() (a string of the state
  *  a release compares), moveTo(control, event), onKey(control, event) and message() (what a release
@@ -22,10 +32,13 @@ export class LiveComponent {
     this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
   }
 
-  /** Pointer drags and keys on `target` move `control`. `focus()` picks the element to focus on a press
-   *  (default: the target); `pressed()` adds fields to this.dragging. */
-  listen(target, control, { focus = () => target, pressed = () => ({}) } = {}) {
-    this.controls = (this.controls || []).concat([{ target, control }]);
+  /** Pointer drags and keys on `target` move `control` (a name, or {kind, index}). `focus()` picks the
+   *  element to focus on a press (default: the target); `pressed()` adds fields to this.dragging; `shown`
+   *  is what an exercise that hides the control hides (default: the target). */
+  listen(target, control, { focus = () => target, pressed = () => ({}), shown = target } = {}) {
+    // After a rebuild the old targets are gone from the page: markLocked skips them, the next build drops them.
+    this.controls = (this.controls || []).filter((entry) => entry.target.isConnected);
+    this.controls.push({ target, control, shown });
     target.addEventListener("pointerdown", (event) => {
       if (event.pointerType === "mouse" && event.button !== 0) return;
       if (this.isLocked(control)) return;
@@ -50,6 +63,7 @@ export class LiveComponent {
       const { start } = this.dragging;
       this.dragging = null;
       if (this.snapshot() !== start) this.commit();
+      else this.setStale(false); // back where it started: the page's elements are current again
     };
     target.addEventListener("pointerup", release);
     target.addEventListener("pointercancel", release);
@@ -59,32 +73,68 @@ export class LiveComponent {
     });
   }
 
-  /** Whether an exercise locks `control`: its URL key (data.controlKeys[kind], a list by index or one
-   *  key) is in data.locked. */
-  isLocked(control) {
-    const keys = (this.data.controlKeys || {})[control.kind];
-    const key = Array.isArray(keys) ? keys[control.index] : keys;
-    return Array.isArray(this.data.locked) && key !== undefined && this.data.locked.includes(key);
+  /** The URL keys `control` moves: data.controlKeys[kind] is one key, or a list (by control.index when
+   *  the control has one, else every key in it: the gradient map's point moves z1 and z2). */
+  keysOf(control) {
+    const kind = typeof control === "string" ? control : control.kind;
+    const keys = (this.data.controlKeys || {})[kind];
+    if (keys === undefined) return [];
+    if (!Array.isArray(keys)) return [keys];
+    return control.index === undefined ? keys : [keys[control.index]];
   }
 
-  /** Grey the locked controls and tell assistive technology they are disabled (after each update). */
+  /** Whether an open exercise locks (or hides) `control`: one of its keys is in data.locked. */
+  isLocked(control) {
+    const locked = Array.isArray(this.data.locked) ? this.data.locked : [];
+    return this.keysOf(control).some((key) => locked.includes(key));
+  }
+
+  /** Whether an open exercise hides `control`: one of its keys is in data.hidden. */
+  isHidden(control) {
+    const hidden = Array.isArray(this.data.hidden) ? this.data.hidden : [];
+    return this.keysOf(control).some((key) => hidden.includes(key));
+  }
+
+  /** Grey the locked controls, tell assistive technology they are disabled, and take the hidden ones off
+   *  the page (after each update). */
   markLocked() {
-    for (const { target, control } of this.controls || []) {
+    for (const { target, control, shown } of this.controls || []) {
       if (!target.isConnected) continue;
       const locked = this.isLocked(control);
       target.classList.toggle("live-locked", locked);
       target.setAttribute("aria-disabled", String(locked));
+      shown.classList.toggle("live-hidden", this.isHidden(control));
     }
+  }
+
+  /** Whether the page's live_dep_* containers show an older state than this component (see STALE_CSS):
+   *  true from a move or a sent value until the page sends its data again (or a release changed nothing). */
+  setStale(stale) {
+    if (stale === this.stale) return;
+    this.stale = stale;
+    const { body } = document;
+    if (stale) {
+      if (!document.getElementById("cee-live-stale-style")) {
+        const style = document.createElement("style");
+        style.id = "cee-live-stale-style";
+        style.textContent = STALE_CSS;
+        document.head.append(style);
+      }
+      body.style.setProperty("--cee-stale-cue", JSON.stringify((this.data.text || {}).stale || ""));
+    }
+    body.classList.toggle(STALE_CLASS, stale);
   }
 
   /** A pointer move was applied to this.live: count it and draw it in the next frame. */
   moved(event) {
+    this.setStale(true);
     this.stats.moves += 1;
     if (this.firstMoveAt === null) this.firstMoveAt = event.timeStamp;
     this.requestDraw();
   }
 
   commit() {
+    this.setStale(true);
     this.stats.sent += 1;
     this.send(this.message());
   }
@@ -109,8 +159,14 @@ export class LiveComponent {
     }
   }
 
+  /** The page sent its data: unless a pointer still holds a control, every element shows one state. */
+  settled() {
+    if (!this.dragging) this.setStale(false);
+  }
+
   destroy() {
     cancelAnimationFrame(this.frame);
+    this.setStale(false);
   }
 }
 
