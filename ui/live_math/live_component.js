@@ -9,10 +9,13 @@ const STALE_CLASS = "cee-live-stale";
 // .live_dependent). From the first move until the page has run again they still show the old state:
 // their content is dimmed and the cue (data.text.stale, "updates on release") is written above it.
 const STALE_CSS = `
+[class*="st-key-live_dep_"] { position: relative; }
 body.${STALE_CLASS} [class*="st-key-live_dep_"] > * { opacity: 0.35; transition: opacity 80ms; }
 body.${STALE_CLASS} [class*="st-key-live_dep_"]::before {
   content: var(--cee-stale-cue, "…");
-  font-size: 0.8rem; font-style: italic; color: var(--st-text-color, inherit);
+  position: absolute; top: 0; right: 0; z-index: 2; padding: 0.1rem 0.5rem; border-radius: 0.5rem;
+  font-size: 0.8rem; font-style: italic;
+  color: var(--cee-stale-ink, inherit); background: var(--cee-stale-background, #f0f2f6);
 }`;
 
 /** A live component. A subclass implements render() (draw this.live), snapshot() (a string of the state
@@ -121,6 +124,11 @@ export class LiveComponent {
         document.head.append(style);
       }
       body.style.setProperty("--cee-stale-cue", JSON.stringify((this.data.text || {}).stale || ""));
+      // The theme's colours are the component's (--st-*), not the page body's: hand them over.
+      const theme = getComputedStyle(this.root);
+      body.style.setProperty("--cee-stale-ink", theme.getPropertyValue("--st-text-color") || "inherit");
+      const background = theme.getPropertyValue("--st-secondary-background-color") || "#f0f2f6";
+      body.style.setProperty("--cee-stale-background", background);
     }
     body.classList.toggle(STALE_CLASS, stale);
   }

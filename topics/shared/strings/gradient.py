@@ -47,8 +47,9 @@ EN = {
     # The landscape
     "gr.landscape_title": "The loss landscape of three classes",
     "gr.landscape_intro": (
-        "The loss over (z1, z2) with z0 = 0. Arrows point along −∇L, the way a gradient step moves; the "
-        "red line is gradient descent from the ★ point. Click the map (or move the sliders) to move ★."
+        "The loss over (z1, z2) with z0 = 0. The arrow at the point is −∇L, the way a gradient step moves; "
+        "the line of dots is gradient descent from the point. Drag the point (or focus the map and use the "
+        "arrow keys, or move the sliders): the arrow, the path and the numbers follow as you drag."
     ),
     "gr.flat_direction": (
         "The flat direction is (1, 1, 1): adding the same constant to every logit leaves softmax and the "
@@ -164,7 +165,8 @@ ZH = {
     "gr.landscape_title": "三分类的损失地形",
     "gr.landscape_intro": (
         "z0 = 0 时损失随 (z1, z2) 的变化。箭头沿 −∇L,即梯度下降一步移动的方向;"
-        "红线是从 ★ 点出发的梯度下降路径。点击地图(或拖动滑块)即可移动 ★。"
+        "点列是从该点出发的梯度下降路径。拖动该点(或聚焦地图后用方向键,或拖动滑块):"
+        "箭头、路径和数字随拖动实时变化。"
     ),
     "gr.flat_direction": (
         "平坦方向是 (1, 1, 1):给所有 logits 加同一个常数,softmax 和损失都不变"
