@@ -39,9 +39,7 @@ export class LiveComponent {
    *  element to focus on a press (default: the target); `pressed()` adds fields to this.dragging; `shown`
    *  is what an exercise that hides the control hides (default: the target). */
   listen(target, control, { focus = () => target, pressed = () => ({}), shown = target } = {}) {
-    // After a rebuild the old targets are gone from the page: markLocked skips them, the next build drops them.
-    this.controls = (this.controls || []).filter((entry) => entry.target.isConnected);
-    this.controls.push({ target, control, shown });
+    this.controls = (this.controls || []).concat([{ target, control, shown }]);
     target.addEventListener("pointerdown", (event) => {
       if (event.pointerType === "mouse" && event.button !== 0) return;
       if (this.isLocked(control)) return;
@@ -101,8 +99,9 @@ export class LiveComponent {
   /** Grey the locked controls, tell assistive technology they are disabled, and take the hidden ones off
    *  the page (after each update). */
   markLocked() {
-    for (const { target, control, shown } of this.controls || []) {
-      if (!target.isConnected) continue;
+    // A rebuild took the old targets off the page: forget them.
+    this.controls = (this.controls || []).filter(({ target }) => target.isConnected);
+    for (const { target, control, shown } of this.controls) {
       const locked = this.isLocked(control);
       target.classList.toggle("live-locked", locked);
       target.setAttribute("aria-disabled", String(locked));
