@@ -1,9 +1,10 @@
 """The binary page in a real Chromium against `streamlit run app.py`.
 
 Contract (built by pages/binary.py): the page at /binary, titled "Binary" ("二分类" with ?lang=zh) in the
-navigation; the loss metrics in .st-key-bin_losses (BCEWithLogitsLoss first); the soft-label chart in
-.st-key-bin_curves, a Plotly figure with its own slider (steps y = 0.00 ... 1.00, one frame each) whose
-moving traces start at index binary_figures.FIRST_MOVING_TRACE; URL state under bin_* keys.
+navigation; the losses in the live chart's readout (.st-key-bin_live .lb-value, BCEWithLogitsLoss
+first); the soft-label chart in .st-key-bin_curves, a Plotly figure with its own slider (steps
+y = 0.00 ... 1.00, one frame each) whose moving traces start at index
+binary_figures.FIRST_MOVING_TRACE; URL state under bin_* keys.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = ROOT / "test-results" / "screenshots"
 NAV = "[data-testid=stSidebarNav]"
 EXCEPTION = "[data-testid=stException]"
-FIRST_LOSS = ".st-key-bin_losses [data-testid=stMetricValue] >> nth=0"
+FIRST_LOSS = ".st-key-bin_live .lb-value >> nth=0"  # BCEWithLogitsLoss in the live chart's readout
 CURVES = ".st-key-bin_curves .js-plotly-plot"
 
 # The current-label curve's y values and the slider's active step, read from the plot's live data.
