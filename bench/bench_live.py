@@ -60,6 +60,10 @@ class Control:
 DL = "el.getRootNode().querySelector('.dl').dragLogits"
 PG_LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
 PG_PROBS = ".st-key-pg_probs .js-plotly-plot"
+# The binary and gradient pages' losses are their live component's readout (it shows the browser's numbers
+# from the first move until the page has run), so a release is timed to the page's core-computed formula
+# filled with the loss, and to a Plotly chart the release redraws.
+BIN_TEXT = ".st-key-live_dep_bin_formula .katex-html"
 CONTROLS = [
     Control(
         "playground: logit bar",
@@ -120,7 +124,7 @@ CONTROLS = [
         "el.getRootNode().querySelector('.lb').liveBinary",
         (0.55, 0.5),
         (0.8, 0.5),
-        ".st-key-bin_losses [data-testid=stMetricValue]",
+        BIN_TEXT,
         ".st-key-bin_sigmoid .js-plotly-plot",
     ),
     Control(
@@ -130,7 +134,7 @@ CONTROLS = [
         "el.getRootNode().querySelector('.lb').liveBinary",
         (0.9, 0.5),
         (0.3, 0.5),
-        ".st-key-bin_losses [data-testid=stMetricValue]",
+        BIN_TEXT,
         ".st-key-bin_curves .js-plotly-plot",
     ),
     Control(
@@ -140,8 +144,8 @@ CONTROLS = [
         "el.getRootNode().querySelector('.ll').liveLandscape",
         (0.4, 0.6),
         (0.7, 0.3),
-        ".st-key-gr_loss [data-testid=stMetricValue]",
-        ".st-key-gr_landscape .js-plotly-plot",
+        ".st-key-gr_chain .katex-html",
+        ".st-key-gr_sweep_chart .js-plotly-plot",
     ),
 ]
 

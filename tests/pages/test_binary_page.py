@@ -49,7 +49,7 @@ def test_each_readout_is_shown_once_by_the_live_chart(default_app):
     """The losses, H(y), KL and the gradients are the live chart's rows (they move during a drag); no
     metric or caption of the page repeats them, nor the linked z or p."""
     row_labels = {label for _, label in component_data(default_app, "cee_live_binary")["text"]["rows"]}
-    assert {STRINGS["en"][f"bin.m.{key}"] for key in ("logits", "probs", "floor", "kl", "grad_z")} <= row_labels
+    assert {EN[f"bin.m.{key}"] for key in ("logits", "probs", "floor", "kl", "grad_z")} <= row_labels
     assert not [m.label for m in default_app.metric if m.label in row_labels]
     linked = STRINGS["en"]["bin.linked_p"].split("{")[0]
     assert not [c.value for c in default_app.caption if c.value.startswith(linked)]

@@ -150,7 +150,7 @@ def test_drag_bars_are_the_default_and_draw_the_url_state():
         | {"pg_k": 4, "pg_z0": 3.5, "pg_z3": -2.0, "pg_class": 3, "pg_t": 2.0}
     )
     sent = playground.figures.drag_data(state, "en")
-    sent["text"]["stale"] = STRINGS["en"]["live.stale"]  # every live component gets the stale cue (ui/live_math)
+    sent["text"]["stale"] = STRINGS["en"]["live.stale"]  # every live component gets its cue
     assert data == sent
     assert data["logits"] == [3.5, 1.0, 0.1, -2.0]
     assert data["trueLabels"][3] == "★3" and data["trueClass"] == 3 and data["temperature"] == 2.0
