@@ -125,7 +125,7 @@ CONTROLS = [
         (0.55, 0.5),
         (0.8, 0.5),
         BIN_TEXT,
-        ".st-key-bin_sigmoid .js-plotly-plot",
+        ".st-key-bin_curves .js-plotly-plot",  # the first chart after the live one; it shows the point
     ),
     Control(
         "binary: label y",
@@ -230,7 +230,8 @@ def one_drag(page, control: Control, moves: int, rate_hz: float, reverse: bool) 
 def run(args) -> dict:
     from playwright.sync_api import sync_playwright
 
-    results = {control.name: [] for control in CONTROLS}
+    controls = [control for control in CONTROLS if args.only in control.name]
+    results = {control.name: [] for control in controls}
     baseline = {"loss": [], "chart": []}
     problems = []
     with sync_playwright() as playwright, ExitStack() as stack:
@@ -244,7 +245,7 @@ def run(args) -> dict:
         for _ in range(args.warmup):
             presser.press()
         pages = {}
-        for control in CONTROLS:
+        for control in controls:
             if control.path not in pages:
                 context = browser.new_context(
                     base_url=app_server.url, viewport={"width": 1280, "height": 900}
@@ -255,7 +256,7 @@ def run(args) -> dict:
                 wait_idle(page, timeout_ms=90_000)
                 pages[control.path] = (page, ConsoleRecorder(page))
         for index in range(args.drags):
-            for control in CONTROLS:
+            for control in controls:
                 page = pages[control.path][0]
                 page.bring_to_front()  # the redraws are animation frames: keep the page in front
                 drag = one_drag(page, control, args.moves, args.rate, reverse=index % 2 == 1)
@@ -344,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=60, help="pointer moves per drag")
     parser.add_argument("--rate", type=float, default=60.0, help="pointer moves per second of drag")
     parser.add_argument("--warmup", type=int, default=2, help="key presses on the baseline before measuring")
+    parser.add_argument("--only", default="", help="measure only the controls whose name contains this")
     args = parser.parse_args(argv)
     if not CHROMIUM.is_file():
         sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")

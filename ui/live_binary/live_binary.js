@@ -144,13 +144,13 @@ class LiveBinary extends LiveComponent {
   moveTo(control, event) {
     const { data, live } = this;
     if (control === "point") {
-      const box = this.chart.getBoundingClientRect();
+      const box = this.boxOf(this.chart);
       const scale = box.width / WIDTH;
       const fraction = (event.clientX - box.left - PAD.left * scale) / ((WIDTH - PAD.left - PAD.right) * scale);
       const [low, high] = data.xRange;
       live.x = snap(low + fraction * (high - low), low, high, data.xStep);
     } else {
-      const box = this.yTrack.getBoundingClientRect();
+      const box = this.boxOf(this.yTrack);
       live.y = snap((event.clientX - box.left) / box.width, 0, 1, data.yStep);
     }
     live.moved = true;

@@ -133,7 +133,7 @@ class LiveLandscape extends LiveComponent {
 
   moveTo(control, event) {
     const { data, live } = this;
-    const box = this.overlay.getBoundingClientRect();
+    const box = this.boxOf(this.overlay);
     const [low, high] = data.range;
     live.z1 = snap(low + ((event.clientX - box.left) / box.width) * (high - low), low, high, data.step);
     live.z2 = snap(high - ((event.clientY - box.top) / box.height) * (high - low), low, high, data.step);

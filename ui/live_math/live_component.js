@@ -50,7 +50,8 @@ export class LiveComponent {
         // A synthetic event's pointer cannot be captured; the move events still reach the target.
       }
       focus().focus({ preventScroll: true });
-      this.dragging = { pointerId: event.pointerId, control, start: this.snapshot(), ...pressed() };
+      const start = this.snapshot();
+      this.dragging = { pointerId: event.pointerId, control, start, boxes: new Map(), ...pressed() };
       this.moveTo(control, event);
     });
     target.addEventListener("pointermove", (event) => {
@@ -130,6 +131,16 @@ export class LiveComponent {
       body.style.setProperty("--cee-stale-background", background);
     }
     body.classList.toggle(STALE_CLASS, stale);
+  }
+
+  /** `element`'s box on the screen. During a drag it is measured once (the page does not scroll under a
+   *  held pointer): reading it on every move would force the browser to lay the page out again after each
+   *  redraw, in the middle of the pointer events. */
+  boxOf(element) {
+    const boxes = this.dragging && this.dragging.boxes;
+    if (!boxes) return element.getBoundingClientRect();
+    if (!boxes.has(element)) boxes.set(element, element.getBoundingClientRect());
+    return boxes.get(element);
   }
 
   /** A pointer move was applied to this.live: count it and draw it in the next frame. */
