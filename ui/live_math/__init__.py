@@ -37,11 +37,12 @@ def component_script(path):
 
 
 def define_component(name, root_class, folder, stem):
-    """A components v2 component drawn in the page on <div class=root_class>, from `stem`.js and `stem`.css
-    in `folder` with the shared script and styles in front."""
+    """A components v2 component drawn in the page on <div class="live-root root_class"> (live-root: the
+    shared type and theme colours of live_controls.css), from `stem`.js and `stem`.css in `folder` with the
+    shared script and styles in front."""
     return st.components.v2.component(
         name,
-        html=f'<div class="{root_class}"></div>',
+        html=f'<div class="live-root {root_class}"></div>',
         css=component_style(Path(folder) / f"{stem}.css"),
         js=component_script(Path(folder) / f"{stem}.js"),
     )
