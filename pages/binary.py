@@ -139,7 +139,6 @@ def prediction_view(lang):
         show_figure(figures.sigmoid_page_figure(readout, lang, theme), "bin_sigmoid", left)
         show_figure(figures.gradients_page_figure(state, readout, lang, theme), "bin_gradients", right)
         st.write(t("bin.grad.explain"))
-        st.caption(t("bin.grad.now", grad_z=fmt(readout.grad_z), grad_p=fmt(readout.grad_p)))
     with live_dependent("bin_check_box"):  # both hold the prediction and the label
         bridge_panel(readout, lang)
         check_panel("bin_check", RUNNERS, state, readout, words=CHECK_WORDS, snippets=page_snippets(state))
