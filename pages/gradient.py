@@ -94,7 +94,6 @@ def landscape_panel(lang):
     left, right = st.columns(2)
     slider(SPEC["gr_lr"], t("gr.learning_rate"), left)
     slider(SPEC["gr_steps"], t("gr.steps"), right)
-    messages.toast(PAGE, "map", icon=":material/ads_click:")
     land = gradient.numbers.landscape(state, values["gr_lr"], values["gr_steps"])
     theme = chart_theme()
     live_landscape(

@@ -74,7 +74,6 @@ EN = {
         "{gap} for both other classes, at (z1, z2) = ({z1}, {z2}) (×), where p = y exactly."
     ),
     "gr.minimum_outside": "It lies outside the drawn square.",
-    "gr.click_selected": "Moved the point to (z1, z2) = ({z1}, {z2}).",
     # CE vs MSE
     "gr.sweep_title": "Cross-entropy against mean squared error",
     "gr.sweep_intro": (
@@ -184,7 +183,6 @@ ZH = {
         "{gap},即 (z1, z2) = ({z1}, {z2})(×),此处 p 恰好等于 y。"
     ),
     "gr.minimum_outside": "它位于所画的方框之外。",
-    "gr.click_selected": "已把点移到 (z1, z2) = ({z1}, {z2})。",
     "gr.sweep_title": "交叉熵与均方误差的对比",
     "gr.sweep_intro": (
         "两种损失作用于同一个 softmax 输出和目标,真实类别的 logit z{c} 从非常错误移动到非常正确"
