@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "brows
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_playground import (  # noqa: E402
-    _ARM_JS,
     APPS,
     LOSS,
     PATHS,
@@ -37,41 +36,18 @@ from bench_playground import (  # noqa: E402
     open_first_page,
     percentile,
 )
+from live_drag import print_table, timed_drag  # noqa: E402
 from st_harness import (  # noqa: E402
     CHROMIUM,
     ConsoleRecorder,
     StreamlitServer,
     launch_chromium,
     sigterm_as_exit,
-    wait_idle,
 )
 
 BAR = ".st-key-pg_drag_box .dl-track"
 TARGETS = {"move_to_drawn_ms": 16.0, "redraws_per_s": 30.0, "release_vs_floor": 1.3}
-STATS_JS = "(el) => JSON.parse(JSON.stringify(el.getRootNode().querySelector('.dl').dragLogits.stats))"
-# Pointer moves on the held bar at a steady rate, as a hand gives them: one pointermove event each
-# `interval` ms (from a timer, so not aligned with animation frames), with the pointer id of the press.
-_MOVES_JS = """
-(el, [ys, interval]) => new Promise((resolve) => {
-  const pointerId = el.getRootNode().querySelector('.dl').dragLogits.dragging.pointerId;
-  const box = el.getBoundingClientRect();
-  const clientX = box.left + box.width / 2;
-  let index = 0;
-  const next = () => {
-    if (index === ys.length) {
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
-      return;
-    }
-    el.dispatchEvent(new PointerEvent('pointermove', {
-      pointerId, pointerType: 'mouse', isPrimary: true, buttons: 1, clientX, clientY: ys[index],
-      bubbles: true, composed: true,
-    }));
-    index += 1;
-    setTimeout(next, interval);
-  };
-  next();
-})
-"""
+DRAG_LOGITS = "el.getRootNode().querySelector('.dl').dragLogits"
 
 
 def bar_point(page, value: float, index: int = 0) -> tuple[float, float]:
@@ -82,29 +58,9 @@ def bar_point(page, value: float, index: int = 0) -> tuple[float, float]:
 def one_drag(page, moves: int, start: float, end: float, rate_hz: float) -> dict:
     """Press bar 0 at `start` (a real mouse), move it to `end` in `moves` pointer moves at `rate_hz`,
     release it (the real mouse again); the component's own figures for the moves before release."""
-    bar = page.locator(BAR).first
-    page.mouse.move(*bar_point(page, start))
-    page.mouse.down()
-    down = bar.evaluate(STATS_JS)  # the press itself moves the bar too: not counted as a move
-    ys = [bar_point(page, start + (end - start) * step / moves)[1] for step in range(1, moves + 1)]
-    bar.evaluate(_MOVES_JS, [ys, 1000 / rate_hz])
-    held = bar.evaluate(STATS_JS)
-    page.evaluate(_ARM_JS, [LOSS, PROBS, 15_000, "pointerup"])
-    page.mouse.up()
-    release = page.evaluate("window.__benchResult")
-    wait_idle(page)
-    redraws = held["redraws"] - down["redraws"]  # the lists keep the newest entries last
-    drawn_at = held["drawnAt"][-redraws:] if redraws else []
-    span_s = (drawn_at[-1] - drawn_at[0]) / 1000 if len(drawn_at) > 1 else 0.0
-    return {
-        "moves": held["moves"] - down["moves"],
-        "redraws": redraws,
-        "redraws_per_s": (len(drawn_at) - 1) / span_s if span_s > 0 else float("nan"),
-        "move_to_drawn_ms": held["moveToDrawnMs"][-redraws:] if redraws else [],
-        "redraw_ms": held["redrawMs"][-redraws:] if redraws else [],
-        "release_ms": release["loss"],
-        "release_why": release["why"],
-    }
+    points = [bar_point(page, start + (end - start) * step / moves) for step in range(moves + 1)]
+    drag = timed_drag(page, page.locator(BAR).first, DRAG_LOGITS, points, rate_hz, LOSS, PROBS)
+    return drag | {"release_ms": drag["release_loss_ms"], "release_why": drag["why"]}
 
 
 def run(args) -> dict:
@@ -186,10 +142,7 @@ def report(results: dict) -> None:
             "",
         ),
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    print()
-    for row in rows:
-        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
+    print_table(rows, header_rule=False)
     failed = [d for d in drags if d["release_why"] != "ok"]
     if failed:
         print(f"{len(failed)} release(s) saw no loss change within 15 s")

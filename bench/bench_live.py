@@ -4,9 +4,10 @@ Chromium, against bench/baseline_app.py (shared/NOTES.md's five-element app), in
 
 Run from the repository root:  python bench/bench_live.py [--drags 3] [--moves 60] [--rate 60]
 
-The method is bench/bench_drag.py's. Per scripted drag of one control (press with the real mouse,
---moves pointer moves about one frame apart from a timer, release with the real mouse), measured in the
-page by the component itself (its `stats`: ui/drag_logits, ui/live_binary, ui/live_landscape):
+The method is bench/live_drag.py's, as in bench/bench_drag.py. Per scripted drag of one control (press
+with the real mouse, --moves pointer moves about one frame apart from a timer, release with the real
+mouse), measured in the page by the component itself (its `stats`: ui/drag_logits, ui/live_binary,
+ui/live_landscape):
 - redraws per second of drag (target >= 30) and redraws before release / moves;
 - move -> redrawn: ms from a pointer move's event time to the end of the redraw in the next animation
   frame (target: median < 16 ms);
@@ -29,7 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_playground import _ARM_JS, APPS, Presser, open_first_page, percentile  # noqa: E402
+from bench_playground import APPS, Presser, open_first_page, percentile  # noqa: E402
+from live_drag import print_table, timed_drag  # noqa: E402
 from st_harness import (  # noqa: E402
     CHROMIUM,
     ConsoleRecorder,
@@ -60,6 +62,10 @@ class Control:
 DL = "el.getRootNode().querySelector('.dl').dragLogits"
 PG_LOSS = ".st-key-pg_loss [data-testid=stMetricValue]"
 PG_PROBS = ".st-key-pg_probs .js-plotly-plot"
+# The binary and gradient pages' losses are their live component's readout (it shows the browser's numbers
+# from the first move until the page has run), so a release is timed to the page's core-computed formula
+# filled with the loss, and to a Plotly chart the release redraws.
+BIN_TEXT = ".st-key-live_dep_bin_formula .katex-html"
 CONTROLS = [
     Control(
         "playground: logit bar",
@@ -120,8 +126,8 @@ CONTROLS = [
         "el.getRootNode().querySelector('.lb').liveBinary",
         (0.55, 0.5),
         (0.8, 0.5),
-        ".st-key-bin_losses [data-testid=stMetricValue]",
-        ".st-key-bin_sigmoid .js-plotly-plot",
+        BIN_TEXT,
+        ".st-key-bin_curves .js-plotly-plot",  # the first chart after the live one; it shows the point
     ),
     Control(
         "binary: label y",
@@ -130,7 +136,7 @@ CONTROLS = [
         "el.getRootNode().querySelector('.lb').liveBinary",
         (0.9, 0.5),
         (0.3, 0.5),
-        ".st-key-bin_losses [data-testid=stMetricValue]",
+        BIN_TEXT,
         ".st-key-bin_curves .js-plotly-plot",
     ),
     Control(
@@ -140,35 +146,10 @@ CONTROLS = [
         "el.getRootNode().querySelector('.ll').liveLandscape",
         (0.4, 0.6),
         (0.7, 0.3),
-        ".st-key-gr_loss [data-testid=stMetricValue]",
-        ".st-key-gr_landscape .js-plotly-plot",
+        ".st-key-gr_chain .katex-html",
+        ".st-key-gr_sweep_chart .js-plotly-plot",
     ),
 ]
-
-# Pointer moves on the held control at a steady rate, as a hand gives them: one pointermove each
-# `interval` ms (from a timer, not aligned with animation frames), with the pointer id of the press.
-_MOVES_JS = """
-(el, [instance, points, interval]) => new Promise((resolve) => {
-  const component = new Function('el', 'return ' + instance)(el);
-  const pointerId = component.dragging.pointerId;
-  let index = 0;
-  const next = () => {
-    if (index === points.length) {
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
-      return;
-    }
-    const [clientX, clientY] = points[index];
-    el.dispatchEvent(new PointerEvent('pointermove', {
-      pointerId, pointerType: 'mouse', isPrimary: true, buttons: 1, clientX, clientY,
-      bubbles: true, composed: true,
-    }));
-    index += 1;
-    setTimeout(next, interval);
-  };
-  next();
-})
-"""
-_STATS_JS = "(el, instance) => JSON.parse(JSON.stringify(new Function('el', 'return ' + instance)(el).stats))"
 
 
 def points_of(page, control: Control, moves: int, reverse: bool) -> list[tuple[float, float]]:
@@ -200,33 +181,14 @@ def one_drag(page, control: Control, moves: int, rate_hz: float, reverse: bool) 
     index = -1 if control.across and reverse else control.index
     handle = page.locator(control.handle).nth(index)
     points = points_of(page, control, moves, reverse)
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    down = handle.evaluate(_STATS_JS, control.instance)  # the press itself moves the control: not counted
-    handle.evaluate(_MOVES_JS, [control.instance, points[1:], 1000 / rate_hz])
-    held = handle.evaluate(_STATS_JS, control.instance)
-    page.evaluate(_ARM_JS, [control.loss, control.chart, 15_000, "pointerup"])
-    page.mouse.up()
-    release = page.evaluate("window.__benchResult")
-    wait_idle(page)
-    redraws = held["redraws"] - down["redraws"]
-    drawn_at = held["drawnAt"][-redraws:] if redraws else []
-    span_s = (drawn_at[-1] - drawn_at[0]) / 1000 if len(drawn_at) > 1 else 0.0
-    return {
-        "moves": held["moves"] - down["moves"],
-        "redraws": redraws,
-        "redraws_per_s": (len(drawn_at) - 1) / span_s if span_s > 0 else float("nan"),
-        "move_to_drawn_ms": held["moveToDrawnMs"][-redraws:] if redraws else [],
-        "release_loss_ms": release["loss"],
-        "release_chart_ms": release["chart"],
-        "why": release["why"],
-    }
+    return timed_drag(page, handle, control.instance, points, rate_hz, control.loss, control.chart)
 
 
 def run(args) -> dict:
     from playwright.sync_api import sync_playwright
 
-    results = {control.name: [] for control in CONTROLS}
+    controls = [control for control in CONTROLS if args.only in control.name]
+    results = {control.name: [] for control in controls}
     baseline = {"loss": [], "chart": []}
     problems = []
     with sync_playwright() as playwright, ExitStack() as stack:
@@ -240,7 +202,7 @@ def run(args) -> dict:
         for _ in range(args.warmup):
             presser.press()
         pages = {}
-        for control in CONTROLS:
+        for control in controls:
             if control.path not in pages:
                 context = browser.new_context(
                     base_url=app_server.url, viewport={"width": 1280, "height": 900}
@@ -251,7 +213,7 @@ def run(args) -> dict:
                 wait_idle(page, timeout_ms=90_000)
                 pages[control.path] = (page, ConsoleRecorder(page))
         for index in range(args.drags):
-            for control in CONTROLS:
+            for control in controls:
                 page = pages[control.path][0]
                 page.bring_to_front()  # the redraws are animation frames: keep the page in front
                 drag = one_drag(page, control, args.moves, args.rate, reverse=index % 2 == 1)
@@ -319,12 +281,7 @@ def report(results: dict) -> None:
             "1.00x",
         )
     )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    print()
-    for number, row in enumerate(rows):
-        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
-        if number == 0:
-            print("| " + " | ".join("-" * width for width in widths) + " |")
+    print_table(rows)
     failed = [
         (name, d["why"]) for name, drags in results["controls"].items() for d in drags if d["why"] != "ok"
     ]
@@ -340,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moves", type=int, default=60, help="pointer moves per drag")
     parser.add_argument("--rate", type=float, default=60.0, help="pointer moves per second of drag")
     parser.add_argument("--warmup", type=int, default=2, help="key presses on the baseline before measuring")
+    parser.add_argument("--only", default="", help="measure only the controls whose name contains this")
     args = parser.parse_args(argv)
     if not CHROMIUM.is_file():
         sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")

@@ -1,17 +1,20 @@
 """Gradient: why dL/dz = (p - y) / T, seen two ways, on a landscape, against MSE, through the Jacobian."""
 
+from functools import partial
+
 import streamlit as st
 
 from topics import gradient
 from topics.shared import sample
-from topics.shared.formatting import fmt, fmt_vector
+from topics.shared.formatting import fmt_vector
 from topics.shared.url_params import by_key
 from ui import messages
-from ui.charts import show_figure
+from ui.charts import figure_download, show_figure
 from ui.controls import locked, slider
 from ui.errors import friendly_fragment
 from ui.language import current_language, paragraphs, t
 from ui.live_landscape import live_landscape
+from ui.live_math import live_dependent
 from ui.readouts import latex_blocks, text_table
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
@@ -20,7 +23,6 @@ from ui.url_state import current_values, publish, refused_notice, restore
 SPECS = gradient.state.url_specs()
 SPEC = by_key(SPECS)
 PAGE = "gradient"
-MAP_KEY = "gr_map"
 # Formulas hold 3 x 3 matrices: on a phone they are drawn smaller, and scroll rather than clip.
 FORMULA_CSS = """<style>
 @media (max-width: 640px) { [class*="st-key-gr_formulas"] .katex-display { font-size: 0.75em; } }
@@ -28,14 +30,8 @@ FORMULA_CSS = """<style>
 </style>"""
 
 
-def move_to_click():
-    """A click on the map selects one of its points: move the current point there."""
-    if messages.apply(PAGE, "map", gradient.state.clicked, st.session_state[MAP_KEY].selection.points).values:
-        st.session_state._gr_clicked = True
-
-
 def drag_point(z1, z2):
-    """A release of the live map: move the point there; like a click, the whole page shows it."""
+    """A release of the live map: move the point there; the whole page shows it."""
     if messages.apply(PAGE, "map", gradient.state.released_point, z1, z2).values:
         st.session_state._gr_clicked = True
 
@@ -51,8 +47,9 @@ def chart(page_figure, key, box, **options):
 
 def controls():
     st.header(t("gr.controls"))
-    for index in (1, 2):
-        slider(SPEC[f"gr_z{index}"], t("gr.logit", index=index), format="%.1f")
+    with live_dependent("gr_point_sliders"):  # the map's point moves them too
+        for index in (1, 2):
+            slider(SPEC[f"gr_z{index}"], t("gr.logit", index=index), format="%.1f")
     st.caption(t("gr.z0_note"))
     classes, class_name = list(range(gradient.state.NUM_CLASSES)), lambda k: t("gr.class_name", index=k)
     choice = {"horizontal": True, "format_func": class_name, "disabled": locked("gr_class")}
@@ -62,15 +59,6 @@ def controls():
 
 
 # The numbers, the pictures, the words
-
-
-def readouts(readout):
-    with st.container(horizontal=True, wrap=True, gap="medium"):
-        with st.container(key="gr_loss", width="content"):
-            st.metric(t("gr.loss"), fmt(readout.loss))
-        for k, entry in enumerate(readout.gradient):
-            with st.container(key=f"gr_grad{k}", width="content"):
-                st.metric(t("gr.gradient_entry", index=k), fmt(entry))
 
 
 def derivation(state, readout, lang):
@@ -95,8 +83,9 @@ def derivation(state, readout, lang):
 
 @friendly_fragment
 def landscape_panel(lang):
-    """The map and its path controls: a learning-rate or step change reruns only this fragment; a click
-    moves the point, which every section shows, so it reruns the whole page."""
+    """The live map (it owns the loss and dL/dz readouts) and its path controls: a learning-rate or step
+    change reruns only this fragment; a release moves the point, which every section shows, so it reruns
+    the whole page. The Plotly map (the exported figure) is built only for its download button."""
     if st.session_state.pop("_gr_clicked", False):
         st.rerun()
     values = current_values(SPECS)
@@ -106,19 +95,21 @@ def landscape_panel(lang):
     left, right = st.columns(2)
     slider(SPEC["gr_lr"], t("gr.learning_rate"), left)
     slider(SPEC["gr_steps"], t("gr.steps"), right)
-    messages.toast(PAGE, "map", icon=":material/ads_click:")
     land = gradient.numbers.landscape(state, values["gr_lr"], values["gr_steps"])
-    live_map = gradient.figures.live_data(state, land, values, lang, chart_theme())
-    live_landscape("gr_live", live_map, on_release=drag_point)
-    landscape = gradient.figures.landscape_page_figure(state, land, values, lang, chart_theme())
-    chart(landscape, MAP_KEY, "gr_landscape", on_select=move_to_click, selection_mode="points")
-    with st.container(key="gr_path_caption"):
-        st.caption(landscape.caption)
-    if warning := gradient.words.path_warning(land, values["gr_lr"], lang):
-        st.warning(warning)
-    st.write(gradient.words.flat_direction_sentence(state, lang))
-    with st.container(key="gr_minimum"):
-        st.write(gradient.words.minimum_sentence(state, land, lang))
+    theme = chart_theme()
+    live_landscape(
+        "gr_live", gradient.figures.live_data(state, land, values, lang, theme), on_release=drag_point
+    )
+    with live_dependent("gr_map_words"):
+        with st.container(key="gr_path_caption"):
+            st.caption(gradient.words.landscape_caption(land, values, lang))
+        if warning := gradient.words.path_warning(land, values["gr_lr"], lang):
+            st.warning(warning)
+        st.write(gradient.words.flat_direction_sentence(state, lang))
+        with st.container(key="gr_minimum"):
+            st.write(gradient.words.minimum_sentence(state, land, lang))
+    page_figure = partial(gradient.figures.landscape_page_figure, state, land, values, lang, theme)
+    figure_download(page_figure, t("gr.download_map"), "loss_landscape.html", "gr_map_download")
     publish(SPECS)  # a fragment run skips the page's own publish at the bottom
 
 
@@ -157,13 +148,13 @@ state = gradient.state.state_from_values(current_values(SPECS))
 readout = sample.evaluate(state)
 control_column, view_column = st.columns([1, 2], gap="large")
 with view_column:
-    readouts(readout)
     landscape_panel(lang)
 with control_column:
     controls()
-with st.container(key="gr_formulas"):
-    derivation(state, readout, lang)
-sweep_panel(state, lang)
-with st.container(key="gr_formulas_jacobian"):
-    jacobian_panel(state, readout, lang)
+with live_dependent("gr_sections"):  # every section below follows the point
+    with st.container(key="gr_formulas"):
+        derivation(state, readout, lang)
+    sweep_panel(state, lang)
+    with st.container(key="gr_formulas_jacobian"):
+        jacobian_panel(state, readout, lang)
 publish(SPECS)

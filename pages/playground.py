@@ -13,6 +13,7 @@ from ui.controls import locked, radio, slider
 from ui.drag_logits import drag_logits
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, t
+from ui.live_math import live_dependent
 from ui.readouts import latex_blocks, metric_row
 from ui.theme import chart_theme
 from ui.url_state import current_values, publish, refused_notice, restore
@@ -47,23 +48,22 @@ def release_drag(raw):
 
 
 def controls(state, lang):
+    """The drag bars come first, so a laptop shows them above the fold; T and eps move in them too."""
     st.header(t("pg.controls"))
-    slider(SPEC["pg_k"], t("pg.num_classes"))
-    modes = playground.state.INPUT_MODES
     choice = {"format_func": labels("pg.input"), "required": True, "disabled": locked("pg_input")}
-    st.segmented_control(t("pg.input"), modes, key="pg_input", **choice)
-    live = st.session_state.pg_input == "drag"  # the target, T and eps move in the bars' component too
+    st.segmented_control(t("pg.input"), playground.state.INPUT_MODES, key="pg_input", **choice)
+    live = st.session_state.pg_input == "drag"
     if live:
-        radio(SPEC["pg_target"], t("pg.target_kind"), horizontal=True, format_func=labels("pg.target"))
-        st.caption(t("pg.drag.help_live"))
         with st.container(key="pg_drag_box"):
             drag_logits("pg_drag", playground.figures.drag_data(state, lang), on_release=release_drag)
-    else:
+        st.caption(t("pg.drag.help_live"))
+        radio(SPEC["pg_target"], t("pg.target_kind"), horizontal=True, format_func=labels("pg.target"))
+    slider(SPEC["pg_k"], t("pg.num_classes"))
+    if not live:
         for i in range(state.num_classes):
             slider(SPEC[f"pg_z{i}"], t("pg.logit", index=i), format="%.1f")
-    logits_locked = locked(*(f"pg_z{i}" for i in range(state.num_classes)))
-    paste = {"help": t("pg.paste_help"), "on_change": apply_paste, "disabled": logits_locked}
-    st.text_input(t("pg.paste"), key="pg_paste", **paste, **PASTE_BOX)
+    paste = {"help": t("pg.paste_help"), "disabled": locked(*playground.state.logit_keys(state.num_classes))}
+    st.text_input(t("pg.paste"), key="pg_paste", on_change=apply_paste, **paste, **PASTE_BOX)
     with st.container(horizontal=True, wrap=True):
         st.button(t("pg.one_step"), on_click=take_step, icon=":material/south:", key="pg_step_button")
         draw, reset = (playground.state.random_draw, state.num_classes), (playground.state.reset,)
@@ -129,10 +129,11 @@ def descent_panel(state, lang):
     if st.toggle(t("pg.run_steps"), key="pg_path", disabled=locked("pg_path")):
         lr, steps = st.session_state.pg_lr, st.session_state.pg_steps
         path_loss, path_probs = playground.figures.path_page_figures(state, lr, steps, lang, chart_theme())
-        left, right = st.columns(2)
-        show_figure(path_loss, "pg_path_loss", left)
-        show_figure(path_probs, "pg_path_probs", right)
-        st.caption(t("pg.path_caption", steps=steps, lr=fmt(lr, 2)))
+        with live_dependent("pg_path_box"):
+            left, right = st.columns(2)
+            show_figure(path_loss, "pg_path_loss", left)
+            show_figure(path_probs, "pg_path_probs", right)
+            st.caption(t("pg.path_caption", steps=steps, lr=fmt(lr, 2)))
     publish(SPECS)  # its own runs too: the learning rate, the steps and the switch are in the link
 
 
@@ -143,17 +144,19 @@ def playground_view(lang):
     control_column, view_column = st.columns([1, 2], gap="large")
     state = playground.state.state_from_values(current_values(SPECS))
     readout = sample.evaluate(state)
-    # The controls read their values from session state, so drawing them after the readouts is safe. (The
-    # order does not make the loss appear sooner: the browser commits a run's elements in one batch.)
+    # The controls read their values from session state, so drawing them after the readouts is safe.
     with view_column:
         messages.show(PAGE, "view")
-        loss_panel(state, readout, lang)
-        charts(state, readout, lang)
+        with live_dependent("pg_view"):  # dimmed while the drag bars move, until this runs again
+            loss_panel(state, readout, lang)
+            charts(state, readout, lang)
     with control_column:
         controls(state, lang)
     descent_panel(state, lang)
     runners = (("torch", playground.check.torch_rows), ("keras", playground.check.keras_rows))
-    check_panel("pg_check", runners, state, snippets={"PyTorch": playground.snippets.torch_snippet(state)})
+    snippets = {"PyTorch": playground.snippets.torch_snippet(state)}
+    with live_dependent("pg_check_box"):
+        check_panel("pg_check", runners, state, snippets=snippets)
     publish(SPECS)  # in the fragment: a fragment run must keep the address bar in step too
 
 

@@ -1,5 +1,6 @@
 """Opening a page of the app under Streamlit's AppTest: the one helper the page tests share."""
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -23,3 +24,11 @@ def open_app_page(name, timeout=90, **query):
     app.switch_page(page_script(name)).run()
     assert not app.exception, app.exception
     return app
+
+
+def component_data(app, component_name):
+    """The `data` the page sent to its one live component `component_name` (a components v2 element:
+    AppTest sees its data, not its JavaScript), with the exercise's "locked"/"hidden" keys if any."""
+    found = [c.proto for c in app.get("bidi_component") if c.proto.component_name == component_name]
+    assert len(found) == 1, f"{len(found)} {component_name} components"
+    return json.loads(found[0].json)

@@ -422,3 +422,12 @@ def test_keras_snippet_runs_and_prints_the_pages_keras_numbers():
         "from_logits=True": fmt(readout.keras_logits),
         "from_logits=False": fmt(readout.keras_probs),
     }
+
+
+def test_linked_prediction_keeps_the_control_not_shown_on_the_other_side_of_the_sigmoid():
+    values = {"bin_form": "logit", "bin_z": 2.35, "bin_p": 0.5}
+    assert binary.state.linked_prediction(values) == {"bin_p": binary.state.prob_for_logit(2.35)}
+    assert binary.state.linked_prediction(values | {"bin_form": "prob"}) == {"bin_z": 0.0}
+    assert binary.state.linked_prediction(values | {"bin_form": "prob"}, moved="logit") == {
+        "bin_p": binary.state.prob_for_logit(2.35)
+    }

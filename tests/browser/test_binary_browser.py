@@ -1,9 +1,10 @@
 """The binary page in a real Chromium against `streamlit run app.py`.
 
 Contract (built by pages/binary.py): the page at /binary, titled "Binary" ("二分类" with ?lang=zh) in the
-navigation; the loss metrics in .st-key-bin_losses (BCEWithLogitsLoss first); the soft-label chart in
-.st-key-bin_curves, a Plotly figure with its own slider (steps y = 0.00 ... 1.00, one frame each) whose
-moving traces start at index binary_figures.FIRST_MOVING_TRACE; URL state under bin_* keys.
+navigation; the losses in the live chart's readout (.st-key-bin_live .lb-value, BCEWithLogitsLoss
+first); the soft-label chart in .st-key-bin_curves, a Plotly figure with its own slider (steps
+y = 0.00 ... 1.00, one frame each) whose moving traces start at index
+binary_figures.FIRST_MOVING_TRACE; URL state under bin_* keys.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_
 
 from topics import binary
 from topics.shared.formatting import fmt
+from topics.shared.i18n import STRINGS
 
 pytestmark = pytest.mark.browser
+EN = STRINGS["en"]
 
 SCREENSHOT_DIR = ROOT / "test-results" / "screenshots"
 NAV = "[data-testid=stSidebarNav]"
 EXCEPTION = "[data-testid=stException]"
-FIRST_LOSS = ".st-key-bin_losses [data-testid=stMetricValue] >> nth=0"
+FIRST_LOSS = ".st-key-bin_live .lb-value >> nth=0"  # BCEWithLogitsLoss in the live chart's readout
 CURVES = ".st-key-bin_curves .js-plotly-plot"
 
 # The current-label curve's y values and the slider's active step, read from the plot's live data.
@@ -125,3 +128,15 @@ def test_screenshot_and_no_horizontal_scroll(page, width, lang):
         overflow = horizontal_overflow(page)
         wide = {name: sizes for name, sizes in overflow.items() if sizes[0] > sizes[1] + 1}
         assert not wide, f"horizontal scroll at {width} px (scrollWidth, visible width): {wide}"
+
+
+def test_a_pos_weight_change_reaches_the_multilabel_panel_outside_the_prediction_fragment(page):
+    """The prediction, y, pos_weight and smoothing rerun only the page's prediction fragment; pos_weight is
+    also the multi-label panel's, so its change reruns the whole page."""
+    open_binary(page)
+    thumb = page.locator(".stSlider").filter(has_text=EN["bin.pw"].split(" (")[0]).get_by_role("slider")
+    thumb.focus()
+    thumb.press("ArrowRight")  # 1.0 -> 1.1
+    wait_idle(page)
+    expect(page.locator(".st-key-bin_live .lb-value[data-name=posWeight]")).to_contain_text("w = 1.1")
+    expect(page.locator("[data-testid=stMarkdown]").filter(has_text="w = 1.1 applies")).to_have_count(1)

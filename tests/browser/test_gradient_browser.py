@@ -1,8 +1,9 @@
 """The gradient page in a real Chromium against `streamlit run app.py`.
 
 Contract (built by pages/gradient.py): the page at /gradient, titled "Gradient" ("梯度" with ?lang=zh) in
-the navigation; the loss metric in .st-key-gr_loss, the gradient entries in .st-key-gr_grad0..2; the
-landscape chart in .st-key-gr_landscape (a click on it moves the point), the CE/MSE chart in
+the navigation; the live landscape in .st-key-gr_live (ui/live_landscape: a click or drag on it moves the
+point) with the loss and dL/dz in its readout (.ll-value), the page's only map; the Plotly landscape (the
+exported figure) behind the download button .st-key-gr_map_download; the CE/MSE chart in
 .st-key-gr_sweep_chart, the Jacobian in .st-key-gr_jacobian_chart; formulas inside
 .st-key-gr_formulas*; URL state under gr_* keys.
 """
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.browser
 SCREENSHOT_DIR = ROOT / "test-results" / "screenshots"
 NAV = "[data-testid=stSidebarNav]"
 EXCEPTION = "[data-testid=stException]"
-LOSS = ".st-key-gr_loss [data-testid=stMetricValue]"
-MAP = ".st-key-gr_landscape"
+LOSS = ".st-key-gr_live .ll-value >> nth=0"
+GRADIENT = ".st-key-gr_live .ll-value >> nth=1"
+MAP = ".st-key-gr_live .ll-overlay"
 # The first render draws seven formulas and three charts; on the shared 2-core machine under load
 # (load average ~15) wait_idle took 28-35 s for this page and for /batch alike, so allow more than 30 s.
 LOAD_TIMEOUT_MS = 90_000
@@ -46,9 +48,11 @@ def test_gradient_page_shows_the_seed_numbers_and_every_chart(page):
     open_gradient(page)
     assert core_loss() == "0.4170"  # seed 000's first sample, shifted so that z0 = 0
     expect(page.locator(LOSS)).to_have_text("0.4170")
-    expect(page.locator(".st-key-gr_grad0 [data-testid=stMetricValue]")).to_have_text("-0.3410")
-    for key in ("gr_landscape", "gr_sweep_chart", "gr_jacobian_chart"):
+    expect(page.locator(GRADIENT)).to_have_text("(-0.3410, 0.2424, 0.0986)")
+    for key in ("gr_sweep_chart", "gr_jacobian_chart"):
         expect(page.locator(f".st-key-{key} [data-testid=stPlotlyChart]")).to_have_count(1)
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_have_count(2)  # one map: the live one
+    expect(page.locator(MAP)).to_have_count(1)
     expect(page.locator(".st-key-gr_jacobian_chart .js-plotly-plot")).to_contain_text("0.2247")
     expect(page.locator("[class*=st-key-gr_formulas] .katex").first).to_be_visible()
     expect(page.locator(NAV)).to_contain_text("Gradient")
@@ -56,19 +60,30 @@ def test_gradient_page_shows_the_seed_numbers_and_every_chart(page):
 
 def test_a_click_on_the_map_moves_the_point_and_every_number(page):
     open_gradient(page)
-    page.locator(MAP).scroll_into_view_if_needed()  # below the live map (ui/live_landscape)
-    area = page.locator(f"{MAP} .nsewdrag").first.bounding_box()
+    page.locator(MAP).scroll_into_view_if_needed()
+    area = page.locator(MAP).bounding_box()
     low, high = gradient.state.LOGIT_RANGE
-    z1, z2 = 2.0, 3.0  # on the click grid (0.5 apart)
+    z1, z2 = 2.0, 3.0
     x = area["x"] + (z1 - low) / (high - low) * area["width"]
     y = area["y"] + (high - z2) / (high - low) * area["height"]
-    page.mouse.move(x - 5, y - 5)
-    page.mouse.move(x, y)
     page.mouse.click(x, y)
     expect(page.locator(LOSS)).to_have_text(core_loss(gr_z1=z1, gr_z2=z2), timeout=LOAD_TIMEOUT_MS)
     wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     assert "gr_z1=2" in page.url and "gr_z2=3" in page.url
+    expect(page.locator(".st-key-gr_formulas")).to_contain_text(core_loss(gr_z1=z1, gr_z2=z2))
     expect(page.locator(EXCEPTION)).to_have_count(0)
+
+
+def test_the_download_button_gives_the_plotly_landscape(page):
+    open_gradient(page, "gr_z1=1.5")
+    with page.expect_download() as download_info:
+        page.locator(".st-key-gr_map_download button").click()
+    html = download_info.value.path().read_text(encoding="utf-8")
+    values = gradient.state.default_values() | {"gr_z1": 1.5}
+    title = gradient.figures.page_figures(values)["landscape"].figure.layout.title.text
+    assert "plotly" in html.lower() and title in html
+    wait_idle(page)
+    assert "gr_z1=1.5" in page.url  # the press did not lose the state
 
 
 def test_url_state_and_chinese(page):

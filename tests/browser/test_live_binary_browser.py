@@ -1,25 +1,33 @@
 """The binary page's live chart (ui/live_binary) in a real Chromium.
 
 While the point or y moves, the chart's readout (.lb-value cells: both torch losses, both Keras values,
-H(y), KL, dL/dz, dL/dp, pos_weight's effect, the linked value) is computed in the browser; the page's
-metrics (.st-key-bin_losses) keep the old values until release, then show core's for the released state,
-which the URL carries. The float32 ends (z = 20, p = 0) show what the frameworks give there.
+H(y), KL, dL/dz, dL/dp, pos_weight's effect, the linked value) is computed in the browser; it is the page's
+only readout of them. The page's elements that depend on the prediction or y (sliders, formula, curves,
+gradients, bridge) are dimmed under "Updates when you let go" until release; then the chart shows core's
+numbers for the released state, which the URL carries. The float32 ends (z = 20, p = 0) show what the
+frameworks give there. An exercise link's locked controls stay still and grey; hidden ones are not shown.
 """
 
 from __future__ import annotations
 
-import time
-from urllib.parse import parse_qsl, urlsplit
-
 import numpy as np
 import pytest
+from live import (
+    assert_nothing_stale,
+    dimmed_during_drag,
+    drag,
+    exercise_query,
+    open_live_page,
+    undimmed_numbers,
+    url_values,
+    wait_for,
+)
 from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
 from st_harness import wait_idle
 
 from topics import binary
 from topics.shared.formatting import fmt
-from topics.shared.url_params import read_params
 
 pytestmark = pytest.mark.browser
 
@@ -28,23 +36,20 @@ CHART = f"{BOX} .lb-chart"
 Y_KNOB = f"{BOX} .lb-knob-track"
 CELLS = f"{BOX} .lb-value"
 NOTE = f"{BOX} .lb-note"
-FIRST_LOSS = ".st-key-bin_losses [data-testid=stMetricValue] >> nth=0"
+FIRST_LOSS = f"{CELLS} >> nth=0"  # BCEWithLogitsLoss: core's whenever nothing moves
 SPECS = binary.state.url_specs()
-LOAD_TIMEOUT_MS = 90_000
 WIDTH, PAD_LEFT, PAD_RIGHT = 600, 40, 12  # the chart's viewBox (live_binary.js)
 NAMES = ("bceLogits", "bceProbs", "kerasLogits", "kerasProbs", "floor", "kl", "gradZ", "gradP")
+DEPENDENT = ("bin_sliders", "bin_formula", "bin_curves_box", "bin_grad_box", "bin_check_box")
 
 
 def open_page(page, query=""):
-    page.goto("/binary" + (f"?{query}" if query else ""))
-    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
-    expect(page.locator(CHART)).to_be_visible()
+    open_live_page(page, "/binary", f"{BOX} .lb-readout", query)  # there even if the chart is hidden
 
 
 def url_state(page):
-    valid, refused = read_params(dict(parse_qsl(urlsplit(page.url).query)), SPECS)
-    assert not refused
-    return binary.state.state_from_values({spec.key: spec.default for spec in SPECS} | valid)
+    defaults = {spec.key: spec.default for spec in SPECS}
+    return binary.state.state_from_values(defaults | url_values(page, SPECS))
 
 
 def core_cells(state):
@@ -73,33 +78,34 @@ def knob_point(page, value):
     return box["x"] + value * box["width"], box["y"] + box["height"] / 2
 
 
-def wait_for(condition, timeout_s=10.0):
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return condition()
-
-
-def drag(page, points):
-    page.mouse.move(*points[0])
-    page.mouse.down()
-    for point in points[1:]:
-        page.mouse.move(*point)
-
-
 def test_dragging_the_point_moves_every_readout_before_release_and_core_has_the_last_word(page):
     open_page(page)
-    before = page.locator(FIRST_LOSS).inner_text()
+    before = shown_cells(page)
     drag(page, [chart_point(page, z) for z in np.linspace(2.35, -3.0, 12)])
     assert wait_for(lambda: page.locator(CHART).get_attribute("aria-valuenow") == "-3")
     held = binary.state.BinaryState(z=-3.0)
-    assert shown_cells(page) == core_cells(held)  # the browser's numbers, equal to core's
-    expect(page.locator(FIRST_LOSS)).to_have_text(before)  # not released: the page has not run
+    assert shown_cells(page) == core_cells(held) != before  # the browser's numbers, equal to core's
+    assert dimmed_during_drag(page, DEPENDENT) == dict.fromkeys(DEPENDENT, True)  # the page has not run
+    held_numbers = undimmed_numbers(page, BOX)
     page.mouse.up()
-    expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(held)[0])
-    wait_idle(page)
+    assert_nothing_stale(page, BOX, held_numbers)
     assert "bin_z=-3" in page.url
-    assert shown_cells(page) == core_cells(url_state(page))
+    assert shown_cells(page) == core_cells(url_state(page)) == core_cells(held)
+
+
+def test_during_a_y_drag_no_number_outside_the_chart_is_stale(page):
+    open_page(page, "bin_pw=2")
+    drag(page, [knob_point(page, y) for y in np.linspace(0.92, 0.4, 8)])
+    assert wait_for(lambda: page.locator(Y_KNOB).get_attribute("aria-valuenow") == "0.4")
+    assert shown_cells(page) == core_cells(binary.state.BinaryState(y=0.4, pos_weight=2.0))
+    cue = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.st-key-live_dep_bin_formula'), '::before').content"
+    )
+    assert "Updates when you let go" in cue
+    held_numbers = undimmed_numbers(page, BOX)
+    page.mouse.up()
+    assert_nothing_stale(page, BOX, held_numbers)
+    assert not any(dimmed_during_drag(page, DEPENDENT).values())
 
 
 def test_the_float32_end_z_20_shows_what_the_frameworks_give(page):
@@ -176,3 +182,41 @@ def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
         assert abs(state.z - 8.0) < 0.2
         expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(state)[0])
         assert_touch_kept_the_page(page, scroll_before, CHART, Y_KNOB)
+
+
+def test_an_exercise_lock_keeps_the_prediction_still_and_grey_under_a_drag_and_keys(page):
+    open_page(page, exercise_query(lock="bin_z"))
+    chart = page.locator(CHART)
+    expect(chart).to_have_attribute("aria-disabled", "true")
+    assert "live-locked" in chart.get_attribute("class")
+    before = shown_cells(page)
+    drag(page, [chart_point(page, z) for z in np.linspace(2.35, -5.0, 8)])
+    page.mouse.up()
+    chart.focus()
+    chart.press("PageDown")
+    chart.press("Home")
+    assert chart.get_attribute("aria-valuenow") == "2.35" and shown_cells(page) == before
+    assert "bin_z=" not in page.url
+    knob = page.locator(Y_KNOB)  # not locked: still moves
+    knob.focus()
+    knob.press("Home")
+    expect(knob).to_have_attribute("aria-valuenow", "0")
+
+
+def test_an_exercise_lock_keeps_y_still_and_a_hidden_prediction_is_not_shown(page):
+    open_page(page, exercise_query(lock="bin_y", hide="bin_z"))
+    expect(page.locator(CHART)).to_be_hidden()
+    knob = page.locator(Y_KNOB)
+    expect(knob).to_have_attribute("aria-disabled", "true")
+    drag(page, [knob_point(page, y) for y in np.linspace(0.92, 0.2, 6)])
+    page.mouse.up()
+    knob.focus()
+    knob.press("Home")
+    assert knob.get_attribute("aria-valuenow") == "0.92"
+    assert "bin_y=" not in page.url
+
+
+def test_a_hidden_label_is_not_shown_in_the_chart(page):
+    open_page(page, exercise_query(hide="bin_y"))
+    expect(page.locator(Y_KNOB)).to_be_hidden()
+    expect(page.locator(CHART)).to_be_visible()

@@ -2,17 +2,19 @@
 
 While a target bar, the true class, the temperature or the smoothing moves, the component redraws its
 own numbers (.dl-loss, .dl-readout, .dl-target-values) without Python; the page's loss metric
-(.st-key-pg_loss) still shows the old value. On release the page recomputes: its loss is core's value
-for the released state, read back from the URL (so the URL round-trips every new state too).
+(.st-key-pg_loss) still shows the old value, dimmed with everything else that depends on the bars
+(live_dep_* containers, "Updates when you let go"). On release the page recomputes: its loss is core's
+value for the released state, read back from the URL (so the URL round-trips every new state too). An
+exercise that locks T keeps its knob still and grey; one that hides T does not show the knob.
 """
 
 from __future__ import annotations
 
-import time
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from live import assert_nothing_stale, dimmed_during_drag, exercise_query, undimmed_numbers, wait_for
 from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
 from st_harness import wait_idle
@@ -82,13 +84,6 @@ def target_point(page, index: int, value: float) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + (1 - value) * box["height"]
 
 
-def wait_for(condition, timeout_s=10.0):
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return condition()
-
-
 def test_temperature_moves_every_number_during_the_drag_and_core_has_the_last_word(page):
     open_page(page)
     before = preview_loss(page)
@@ -98,12 +93,15 @@ def test_temperature_moves_every_number_during_the_drag_and_core_has_the_last_wo
         page.mouse.move(*knob_point(page, 0, temperature_fraction(value)))
     assert wait_for(lambda: page.locator(f"{BOX} .dl-knob-value").first.inner_text() == "3.0")
     assert preview_loss(page) != before
-    expect(page.locator(LOSS)).to_have_text(DEFAULT_LOSS)  # not released: Python has not run
+    expect(page.locator(LOSS)).to_have_text(DEFAULT_LOSS)  # not released: Python has not run ...
+    dependent = ("pg_view", "pg_check_box")
+    assert dimmed_during_drag(page, dependent) == dict.fromkeys(dependent, True)  # ... and says so
     held = sample.evaluate(sample.SampleState(temperature=3.0))
     assert_preview_is_core(page, held)
+    held_numbers = undimmed_numbers(page, BOX)
     page.mouse.up()
     expect(page.locator(LOSS)).to_have_text(fmt(held.loss))
-    wait_idle(page)
+    assert_nothing_stale(page, BOX, held_numbers)
     assert "pg_t=3" in page.url
     assert fmt(url_readout(page).loss) == fmt(held.loss)
 
@@ -231,3 +229,22 @@ def test_touch_drag_of_the_temperature_at_390px_does_not_scroll(chromium, app_ur
         expect(page.locator(LOSS)).to_have_text(fmt(sample.evaluate(state).loss))
         wait_idle(page)
         assert_touch_kept_the_page(page, scroll_before, KNOBS, TARGET_TRACKS)
+
+
+def test_an_exercise_lock_keeps_t_still_and_grey_and_a_hidden_t_is_not_shown(page):
+    open_page(page, exercise_query(lock="pg_t"))
+    knob = page.locator(KNOBS).first
+    expect(knob).to_have_attribute("aria-disabled", "true")
+    before = page.locator(f"{BOX} .dl-knob-value").first.inner_text()
+    page.mouse.move(*knob_point(page, 0, temperature_fraction(1.0)))
+    page.mouse.down()
+    page.mouse.move(*knob_point(page, 0, temperature_fraction(3.0)))
+    page.mouse.up()
+    knob.focus()
+    knob.press("End")
+    assert page.locator(f"{BOX} .dl-knob-value").first.inner_text() == before == "1.0"
+    assert "pg_t=" not in page.url
+    open_page(page, exercise_query(hide="pg_t"))
+    expect(page.locator(f"{BOX} .dl-knob")).to_have_count(1)
+    expect(page.locator(f"{BOX} .dl-knob").first).to_be_hidden()
+    expect(page.locator(PREVIEW_LOSS)).to_contain_text(DEFAULT_LOSS)

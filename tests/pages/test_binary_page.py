@@ -4,21 +4,22 @@ import json
 
 import pytest
 
-from apptest_pages import open_app_page
+from apptest_pages import component_data, open_app_page
 from topics import binary
 from topics.shared.formatting import fmt
 from topics.shared.i18n import STRINGS
 
 EN = STRINGS["en"]
-READOUT_METRICS = {
-    "bin.m.logits": "bce_logits",
-    "bin.m.probs": "bce_probs",
-    "bin.m.keras_logits": "keras_logits",
-    "bin.m.keras_probs": "keras_probs",
-    "bin.m.floor": "floor",
-    "bin.m.kl": "kl",
-    "bin.m.grad_z": "grad_z",
-    "bin.m.grad_p": "grad_p",
+# The live chart's readout rows (topics.binary.figures.live_data) and the core field each one shows.
+READOUT_ROWS = {
+    "bceLogits": "bce_logits",
+    "bceProbs": "bce_probs",
+    "kerasLogits": "keras_logits",
+    "kerasProbs": "keras_probs",
+    "floor": "floor",
+    "kl": "kl",
+    "gradZ": "grad_z",
+    "gradP": "grad_p",
 }
 
 
@@ -33,10 +34,25 @@ def metric(app, key, lang="en"):
     return found[0]
 
 
+def readout_shown(app):
+    """What the live chart shows whenever nothing moves: core's readout, as the page sent it."""
+    return component_data(app, "cee_live_binary")["core"]
+
+
 def assert_readouts_are_cores(app, **state):
     readout = binary.numbers.evaluate(binary.state.BinaryState(**state))
-    shown = {key: metric(app, key) for key in READOUT_METRICS}
-    assert shown == {key: fmt(getattr(readout, field)) for key, field in READOUT_METRICS.items()}
+    shown = {name: readout_shown(app)[name] for name in READOUT_ROWS}
+    assert shown == {name: fmt(getattr(readout, field)) for name, field in READOUT_ROWS.items()}
+
+
+def test_each_readout_is_shown_once_by_the_live_chart(default_app):
+    """The losses, H(y), KL and the gradients are the live chart's rows (they move during a drag); no
+    metric or caption of the page repeats them, nor the linked z or p."""
+    row_labels = {label for _, label in component_data(default_app, "cee_live_binary")["text"]["rows"]}
+    assert {EN[f"bin.m.{key}"] for key in ("logits", "probs", "floor", "kl", "grad_z")} <= row_labels
+    assert not [m.label for m in default_app.metric if m.label in row_labels]
+    linked = STRINGS["en"]["bin.linked_p"].split("{")[0]
+    assert not [c.value for c in default_app.caption if c.value.startswith(linked)]
 
 
 def page_text(app):
@@ -108,8 +124,8 @@ def test_the_far_logit_slider_changes_the_ends():
 )
 def test_p_exactly_0_and_1_show_torchs_100_and_keras_clip(query, state):
     app = open_page(**query)
-    assert metric(app, "bin.m.probs") == "100.0000"
-    assert metric(app, "bin.m.keras_probs") == ("16.1181" if state["p"] == 0 else "15.9424")
+    assert readout_shown(app)["bceProbs"] == "100.0000"
+    assert readout_shown(app)["kerasProbs"] == ("16.1181" if state["p"] == 0 else "15.9424")
     assert_readouts_are_cores(app, **state)
 
 
@@ -206,7 +222,9 @@ def test_chinese_page_has_its_own_words_and_the_same_numbers():
     app = open_page(lang="zh")
     assert app.title[0].value == STRINGS["zh"]["bin.title"]
     readout = binary.numbers.evaluate(binary.state.BinaryState())
-    assert metric(app, "bin.m.floor", "zh") == fmt(readout.floor)
+    assert readout_shown(app)["floor"] == fmt(readout.floor)
+    labels = dict(component_data(app, "cee_live_binary")["text"]["rows"])
+    assert labels["floor"] == STRINGS["zh"]["bin.m.floor"]
     assert "0.4217" in page_text(app)
 
 

@@ -80,8 +80,10 @@ def test_no_css_greys_out_locked_controls():
 def test_the_training_pages_own_widgets_are_disabled_when_locked():
     locks = ["trn_data", "trn_seed", "trn_hidden", "trn_lr", "trn_loss", "trn_sample", "trn_speed"]
     app = open_page("training", ex_lock=",".join(locks), ex_check="below:final_loss:10")
-    widgets = [app.selectbox(key="trn_data"), app.number_input(key="trn_seed"), app.toggle(key="trn_hidden"),
-               app.number_input(key="trn_lr"), app.selectbox(key="trn_loss"), app.number_input(key="trn_sample"),
-               app.segmented_control(key="trn_speed")]
+    widgets = [
+        app.selectbox(key="trn_data"), app.number_input(key="trn_seed"), app.toggle(key="trn_hidden"),
+        app.number_input(key="trn_lr"), app.selectbox(key="trn_loss"), app.number_input(key="trn_sample"),
+        app.segmented_control(key="trn_speed"),
+    ]
     assert all(widget.disabled for widget in widgets)
     assert not app.slider(key="trn_momentum").disabled  # the others stay open

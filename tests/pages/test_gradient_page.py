@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from apptest_pages import open_app_page
+from apptest_pages import component_data, open_app_page
 from topics import gradient
 from topics.shared import sample
 from topics.shared.formatting import fmt, fmt_vector
@@ -27,17 +27,27 @@ def app():
 
 
 def metric(app, key):
-    """The value of the metric inside the container `key` (metrics appear in the page's order)."""
-    labels = {"gr_loss": "gr.loss", "gr_fd_max": "gr.fd_max"}
-    if key in labels:
-        label = STRINGS["en"][labels[key]]
-    else:
-        label = STRINGS["en"]["gr.gradient_entry"].format(index=key[-1])
-    return next(m.value for m in app.metric if m.label == label)
+    """A number as the page shows it: the loss (gr_loss) and dL/dz entries (gr_grad0..2) are the live map's
+    readout (core's, sent in its data); gr_fd_max is a metric."""
+    if key == "gr_fd_max":
+        return next(m.value for m in app.metric if m.label == STRINGS["en"]["gr.fd_max"])
+    core = component_data(app, "cee_live_landscape")["core"]
+    if key == "gr_loss":
+        return core["loss"]
+    return core["gradient"].strip("()").split(", ")[int(key[-1])]
+
+
+def page_values(app):
+    return {spec.key: app.session_state[spec.key] for spec in gradient.state.url_specs()}
 
 
 def charts(app):
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    """The landscape (drawn live on the page; the Plotly figure is the one its download button and the
+    figure exporter give, for the page's state), then the page's Plotly charts."""
+    lang = app.query_params.get("lang", "en")
+    landscape = gradient.figures.page_figures(page_values(app), lang)["landscape"].figure
+    rendered = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return [json.loads(landscape.to_json()), *rendered]
 
 
 def trace(spec, name):
@@ -54,9 +64,7 @@ def array(value):
 
 
 def page_state(app):
-    return gradient.state.state_from_values(
-        {spec.key: app.session_state[spec.key] for spec in gradient.state.url_specs()}
-    )
+    return gradient.state.state_from_values(page_values(app))
 
 
 def markdown(app):
@@ -196,12 +204,17 @@ def test_chinese_page_has_every_string_and_the_same_numbers():
     assert app.title[0].value == STRINGS["zh"]["gr.title"]
     state = page_state(app)
     assert gradient.words.sweep_sentence(gradient.numbers.sweep(state), "zh") in markdown(app)
-    labels = [m.label for m in app.metric]
-    assert STRINGS["zh"]["gr.loss"] in labels
-    assert metric_zh(app) == fmt(sample.evaluate(state).loss)
+    assert ["loss", STRINGS["zh"]["gr.loss"]] in component_data(app, "cee_live_landscape")["text"]["rows"]
+    assert metric(app, "gr_loss") == fmt(sample.evaluate(state).loss)
     landscape = charts(app)[0]
     assert landscape["layout"]["title"]["text"] == STRINGS["zh"]["gr.fig.landscape"].format(true_class=0)
 
 
-def metric_zh(app):
-    return next(m.value for m in app.metric if m.label == STRINGS["zh"]["gr.loss"])
+
+def test_one_map_and_each_number_once(app):
+    """The live map is the page's only map, and its readout the only place for the loss and dL/dz; the
+    download button gives the Plotly landscape (the exported figure)."""
+    assert len(app.get("plotly_chart")) == 2  # the CE/MSE sweep and the Jacobian
+    assert not [m for m in app.metric if m.label in (STRINGS["en"]["gr.loss"], "dL/dz0")]
+    buttons = [b for b in app.get("download_button") if b.proto.label == STRINGS["en"]["gr.download_map"]]
+    assert len(buttons) == 1

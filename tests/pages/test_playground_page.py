@@ -149,7 +149,9 @@ def test_drag_bars_are_the_default_and_draw_the_url_state():
         {s.key: s.default for s in playground.state.url_specs()}
         | {"pg_k": 4, "pg_z0": 3.5, "pg_z3": -2.0, "pg_class": 3, "pg_t": 2.0}
     )
-    assert data == playground.figures.drag_data(state, "en")
+    sent = playground.figures.drag_data(state, "en")
+    sent["text"]["stale"] = STRINGS["en"]["live.stale"]  # every live component gets its cue
+    assert data == sent
     assert data["logits"] == [3.5, 1.0, 0.1, -2.0]
     assert data["trueLabels"][3] == "★3" and data["trueClass"] == 3 and data["temperature"] == 2.0
 

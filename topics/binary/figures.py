@@ -403,6 +403,7 @@ def live_data(state, readout, lang="en"):
         "xRange": list(x_range),
         "xStep": x_step,
         "yStep": LABEL_STEP,
+        "controlKeys": {"point": "bin_z" if form == "logit" else "bin_p", "label": "bin_y"},
         "core": core,
         "text": {
             "group": text(lang, "bin.live.group"),
@@ -413,6 +414,7 @@ def live_data(state, readout, lang="en"):
             "rows": labels,
             "posWeightText": pos_weight_text,
             "saturated": text(lang, "bin.live.saturated", p="{p}"),
+            "note": text(lang, "bin.readout_note"),
         },
     }
 

@@ -73,3 +73,8 @@ def mistake_snippet(written, loss):
             f"loss = {call}(y_pred, y_true)  # {fmt(loss)}",
         ]
     )
+
+
+def page_snippets(state):
+    """{tab: code} for the check panel: the state in PyTorch and in Keras 3."""
+    return {"PyTorch": torch_snippet(state), "Keras 3": keras_snippet(state)}

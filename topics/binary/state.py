@@ -57,6 +57,14 @@ def logit_for_prob(p):
     return round(round(float(np.clip(z, *LOGIT_RANGE)) / LOGIT_STEP) * LOGIT_STEP, 2)
 
 
+def linked_prediction(values, moved=None):
+    """{key: value} that keeps z and p linked through the sigmoid: the one of bin_z / bin_p not shown by the
+    form in `values` (or not just `moved`: "logit" or "prob") follows the other."""
+    if (moved or values["bin_form"]) == "logit":
+        return {"bin_p": prob_for_logit(values["bin_z"])}
+    return {"bin_z": logit_for_prob(values["bin_p"])}
+
+
 def released(raw, form):
     """Control values for the live chart's release {x, y}: x is z or p (the page's `form`), on its grid and
     with the other linked through the sigmoid; y on its grid. A broken or out-of-range part changes

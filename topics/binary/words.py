@@ -10,26 +10,12 @@ def value_or_dash(value, lang):
     return text(lang, "bin.ends.none") if value is None else fmt(value)
 
 
-def loss_metrics(readout, lang):
-    """{label: value}: the four losses, torch's and Keras's, on z and on p."""
-    losses = {
-        "bin.m.logits": readout.bce_logits,
-        "bin.m.probs": readout.bce_probs,
-        "bin.m.keras_logits": readout.keras_logits,
-        "bin.m.keras_probs": readout.keras_probs,
+def bridge_metrics(bridge, lang):
+    """{label: value}: BCEWithLogitsLoss(z, y) beside CrossEntropyLoss([0, z], [1 - y, y])."""
+    return {
+        text(lang, "bin.bridge.bce"): fmt(bridge.bce),
+        text(lang, "bin.bridge.ce"): fmt(bridge.cross_entropy),
     }
-    return {text(lang, key): fmt(value) for key, value in losses.items()}
-
-
-def part_metrics(readout, lang):
-    """{label: value}: the floor H(y), KL, and the two gradients."""
-    parts = {
-        "bin.m.floor": readout.floor,
-        "bin.m.kl": readout.kl,
-        "bin.m.grad_z": readout.grad_z,
-        "bin.m.grad_p": readout.grad_p,
-    }
-    return {text(lang, key): fmt(value) for key, value in parts.items()}
 
 
 def puzzle_table(hard, soft, lang):

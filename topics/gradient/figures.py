@@ -63,6 +63,7 @@ def live_data(state, land, values, lang="en", theme="light"):
         "steps": int(steps),
         "range": list(LOGIT_RANGE),
         "step": 0.1,
+        "controlKeys": {"point": ["gr_z1", "gr_z2"]},
         "scale": LOSS_SCALES[theme],
         "core": {
             "loss": fmt(land.point_loss),

@@ -7,7 +7,6 @@ topics.shared.sample.SampleState, so its loss and gradient are the playground's.
 import numpy as np
 
 from topics.shared.changes import Change
-from topics.shared.formatting import fmt
 from topics.shared.sample import SampleState
 from topics.shared.url_params import FloatParam, IntParam
 
@@ -70,14 +69,3 @@ def released_point(z1, z2):
     if len(numbers) != 2 or not np.all(np.isfinite(numbers)):
         return Change({})
     return Change(values_for_point(z1, z2))
-
-
-def clicked(points):
-    """The Change a click on the landscape asks for: the point moves to the clicked grid point (`points`:
-    what the chart's selection holds), said with its coordinates; nothing for a click on no point."""
-    clicked = [point for point in points if "x" in point and "y" in point]
-    if not clicked:
-        return Change({})
-    values = values_for_point(clicked[0]["x"], clicked[0]["y"])
-    fields = {"z1": fmt(values["gr_z1"], 1), "z2": fmt(values["gr_z2"], 1)}
-    return Change(values, "info", "gr.click_selected", fields)

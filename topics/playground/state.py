@@ -49,6 +49,11 @@ def url_specs():
     ]
 
 
+def logit_keys(num_classes):
+    """The URL keys of the first `num_classes` logits (what a paste or a random draw sets)."""
+    return tuple(f"pg_z{i}" for i in range(num_classes))
+
+
 def state_from_values(values):
     """The SampleState for the control values (keys as in url_specs)."""
     num_classes = values["pg_k"]

@@ -39,6 +39,7 @@ class DragLogits extends LiveComponent {
     if (rebuild) this.build();
     if (!this.dragging) this.live = stateOf(data);
     this.markLocked();
+    this.settled();
     this.draw();
   }
 
@@ -176,7 +177,7 @@ class DragLogits extends LiveComponent {
       track.append(fill, thumb);
       row.append(caption, value, track);
       box.append(row);
-      this.listen(track, { kind: name });
+      this.listen(track, { kind: name }, { shown: row });
       knobs[name] = { track, fill, thumb, value };
     }
     return knobs;
@@ -192,23 +193,23 @@ class DragLogits extends LiveComponent {
     const { data, live } = this;
     if (control.kind === "logit") {
       const [low, high] = data.range;
-      const fraction = verticalFraction(this.columns[control.index].track, event);
+      const fraction = verticalFraction(this.boxOf(this.columns[control.index].track), event);
       live.logits[control.index] = snap(high - fraction * (high - low), low, high, data.step);
     } else if (control.kind === "weight") {
-      const fraction = verticalFraction(this.columns[control.index].targetTrack, event);
+      const fraction = verticalFraction(this.boxOf(this.columns[control.index].targetTrack), event);
       const value = snap(1 - fraction, 0, 1, data.weightStep);
       this.setWeight(control.index, value, this.dragging.startTarget);
     } else if (control.kind === "class") {
-      const box = this.targetRow.getBoundingClientRect();
-      const first = this.columns[0].targetTrack.getBoundingClientRect();
-      const last = this.columns[this.columns.length - 1].targetTrack.getBoundingClientRect();
+      const box = this.boxOf(this.targetRow);
+      const first = this.boxOf(this.columns[0].targetTrack);
+      const last = this.boxOf(this.columns[this.columns.length - 1].targetTrack);
       const fraction = (event.clientX - first.left) / Math.max(last.right - first.left, 1);
       const count = this.columns.length;
       if (box.width > 0) live.trueClass = Math.min(count - 1, Math.max(0, Math.floor(fraction * count)));
       this.columns[live.trueClass].targetTrack.focus({ preventScroll: true });
     } else {
       const [low, high] = control.kind === "temperature" ? data.temperatureRange : [0, 1];
-      const box = this.knobs[control.kind].track.getBoundingClientRect();
+      const box = this.boxOf(this.knobs[control.kind].track);
       const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
       const step = control.kind === "temperature" ? data.temperatureStep : data.smoothingStep;
       live[control.kind] = snap(fromKnob(control.kind, fraction, low, high), low, high, step);
@@ -344,8 +345,7 @@ function stateOf(data) {
   };
 }
 
-function verticalFraction(track, event) {
-  const box = track.getBoundingClientRect();
+function verticalFraction(box, event) {
   return (event.clientY - box.top) / box.height; // 0 at the top (high), 1 at the bottom
 }
 

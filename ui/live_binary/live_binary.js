@@ -59,6 +59,8 @@ class LiveBinary extends LiveComponent {
     this.data = data;
     if (rebuild) this.build();
     if (!this.dragging) this.live = { x: data.x, y: data.y, moved: false };
+    this.markLocked();
+    this.settled();
     this.draw();
   }
 
@@ -81,7 +83,7 @@ class LiveBinary extends LiveComponent {
     this.point = svgElement("circle", { class: "lb-point" });
     this.chart.append(this.floorLine, this.curve, this.guide, this.point);
     chartBox.append(element("div", "lb-title", data.text.title), this.chart);
-    this.listen(this.chart, "point");
+    this.listen(this.chart, "point", { shown: chartBox });
 
     const knob = element("div", "lb-knob live-knob");
     this.yValue = element("span", "live-knob-value");
@@ -90,7 +92,7 @@ class LiveBinary extends LiveComponent {
     this.yThumb = element("div", "live-knob-thumb");
     this.yTrack.append(this.yFill, this.yThumb);
     knob.append(element("span", "live-knob-label", data.text.yLabel), this.yValue, this.yTrack);
-    this.listen(this.yTrack, "label");
+    this.listen(this.yTrack, "label", { shown: knob });
 
     this.table = element("dl", "lb-readout");
     this.cells = {};
@@ -102,7 +104,7 @@ class LiveBinary extends LiveComponent {
       this.cells[name] = value;
     }
     this.note = element("p", "lb-note");
-    this.root.append(chartBox, knob, this.table, this.note);
+    this.root.append(chartBox, knob, this.table, this.note, element("p", "lb-caption", data.text.note));
   }
 
   drawAxes() {
@@ -142,13 +144,13 @@ class LiveBinary extends LiveComponent {
   moveTo(control, event) {
     const { data, live } = this;
     if (control === "point") {
-      const box = this.chart.getBoundingClientRect();
+      const box = this.boxOf(this.chart);
       const scale = box.width / WIDTH;
       const fraction = (event.clientX - box.left - PAD.left * scale) / ((WIDTH - PAD.left - PAD.right) * scale);
       const [low, high] = data.xRange;
       live.x = snap(low + fraction * (high - low), low, high, data.xStep);
     } else {
-      const box = this.yTrack.getBoundingClientRect();
+      const box = this.boxOf(this.yTrack);
       live.y = snap((event.clientX - box.left) / box.width, 0, 1, data.yStep);
     }
     live.moved = true;

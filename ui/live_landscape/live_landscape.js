@@ -29,6 +29,8 @@ class LiveLandscape extends LiveComponent {
     this.data = data;
     if (rebuild) this.build();
     if (!this.dragging) this.live = { z1: data.z1, z2: data.z2, moved: false };
+    this.markLocked();
+    this.settled();
     this.draw();
   }
 
@@ -64,7 +66,7 @@ class LiveLandscape extends LiveComponent {
     this.point = svgElement("circle", { class: "ll-point" });
     this.overlay.append(defs, this.axes(), this.pathLine, this.pathDots, this.arrow, this.point);
     frame.append(this.canvas, this.overlay);
-    this.listen(this.overlay, "point");
+    this.listen(this.overlay, "point", { shown: frame });
     this.table = element("dl", "ll-readout");
     this.cells = {};
     for (const [name, label] of data.text.rows) {
@@ -131,7 +133,7 @@ class LiveLandscape extends LiveComponent {
 
   moveTo(control, event) {
     const { data, live } = this;
-    const box = this.overlay.getBoundingClientRect();
+    const box = this.boxOf(this.overlay);
     const [low, high] = data.range;
     live.z1 = snap(low + ((event.clientX - box.left) / box.width) * (high - low), low, high, data.step);
     live.z2 = snap(high - ((event.clientY - box.top) / box.height) * (high - low), low, high, data.step);

@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.controls import control_mode
+from ui.language import t
 
 FOLDER = Path(__file__).parent
 SHARED_FILES = ("ce_math.js", "live_format.js", "live_component.js")
@@ -36,11 +37,12 @@ def component_script(path):
 
 
 def define_component(name, root_class, folder, stem):
-    """A components v2 component drawn in the page on <div class=root_class>, from `stem`.js and `stem`.css
-    in `folder` with the shared script and styles in front."""
+    """A components v2 component drawn in the page on <div class="live-root root_class"> (live-root: the
+    shared type and theme colours of live_controls.css), from `stem`.js and `stem`.css in `folder` with the
+    shared script and styles in front."""
     return st.components.v2.component(
         name,
-        html=f'<div class="{root_class}"></div>',
+        html=f'<div class="live-root {root_class}"></div>',
         css=component_style(Path(folder) / f"{stem}.css"),
         js=component_script(Path(folder) / f"{stem}.js"),
     )
@@ -53,15 +55,26 @@ def show_component(component, key, data, on_release):
     def released():
         on_release(st.session_state[key].get("release"))
 
+    data = {**data, "text": {**data.get("text", {}), "stale": t("live.stale")}}
     component(key=key, data=with_locked_controls(data), on_release_change=released)
 
 
 def with_locked_controls(data):
-    """`data` with "locked": the URL keys of its controls (data["controlKeys"]) that an open exercise locks
-    or hides (ui.controls.control_mode); live_component.js then leaves those controls still. Unchanged when
-    none is locked."""
+    """`data` with "locked" and "hidden": the URL keys of its controls (data["controlKeys"]) that an open
+    exercise locks or hides (ui.controls.control_mode; a hidden control is locked too).
+    live_component.js then leaves those controls still, greys the locked ones and hides the hidden ones.
+    Unchanged when none is."""
     keys = []
     for kind_keys in data.get("controlKeys", {}).values():
         keys.extend(kind_keys if isinstance(kind_keys, list) else [kind_keys])
-    locked = [key for key in keys if control_mode(key)]
-    return {**data, "locked": locked} if locked else data
+    modes = {key: control_mode(key) for key in keys}
+    locked = [key for key, mode in modes.items() if mode]
+    hidden = [key for key, mode in modes.items() if mode == "hidden"]
+    return {**data, "locked": locked, "hidden": hidden} if locked else data
+
+
+def live_dependent(key):
+    """A container for page elements that depend on a live component's controls: from the first move of a
+    drag until the page has run again, live_component.js dims its content under the words "updates on
+    release" (data["text"]["stale"]), so no old number passes for a current one."""
+    return st.container(key=f"live_dep_{key}")

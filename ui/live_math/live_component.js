@@ -4,6 +4,19 @@
 
 const STATS_KEPT = 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
+const STALE_CLASS = "cee-live-stale";
+// The page's elements that depend on a live control sit in containers keyed live_dep_* (ui.live_math
+// .live_dependent). From the first move until the page has run again they still show the old state:
+// their content is dimmed and the cue (data.text.stale, "updates on release") is written above it.
+const STALE_CSS = `
+[class*="st-key-live_dep_"] { position: relative; }
+body.${STALE_CLASS} [class*="st-key-live_dep_"] > * { opacity: 0.35; transition: opacity 80ms; }
+body.${STALE_CLASS} [class*="st-key-live_dep_"]::before {
+  content: var(--cee-stale-cue, "…");
+  position: absolute; top: 0; right: 0; z-index: 2; padding: 0.1rem 0.5rem; border-radius: 0.5rem;
+  font-size: 0.8rem; font-style: italic;
+  color: var(--cee-stale-ink, inherit); background: var(--cee-stale-background, #f0f2f6);
+}`;
 
 /** A live component. A subclass implements render() (draw this.live), snapshot() (a string of the state
  *  a release compares), moveTo(control, event), onKey(control, event) and message() (what a release
@@ -22,10 +35,11 @@ export class LiveComponent {
     this.stats = { moves: 0, redraws: 0, drawnAt: [], redrawMs: [], moveToDrawnMs: [], sent: 0 };
   }
 
-  /** Pointer drags and keys on `target` move `control`. `focus()` picks the element to focus on a press
-   *  (default: the target); `pressed()` adds fields to this.dragging. */
-  listen(target, control, { focus = () => target, pressed = () => ({}) } = {}) {
-    this.controls = (this.controls || []).concat([{ target, control }]);
+  /** Pointer drags and keys on `target` move `control` (a name, or {kind, index}). `focus()` picks the
+   *  element to focus on a press (default: the target); `pressed()` adds fields to this.dragging; `shown`
+   *  is what an exercise that hides the control hides (default: the target). */
+  listen(target, control, { focus = () => target, pressed = () => ({}), shown = target } = {}) {
+    this.controls = (this.controls || []).concat([{ target, control, shown }]);
     target.addEventListener("pointerdown", (event) => {
       if (event.pointerType === "mouse" && event.button !== 0) return;
       if (this.isLocked(control)) return;
@@ -36,7 +50,8 @@ export class LiveComponent {
         // A synthetic event's pointer cannot be captured; the move events still reach the target.
       }
       focus().focus({ preventScroll: true });
-      this.dragging = { pointerId: event.pointerId, control, start: this.snapshot(), ...pressed() };
+      const start = this.snapshot();
+      this.dragging = { pointerId: event.pointerId, control, start, boxes: new Map(), ...pressed() };
       this.moveTo(control, event);
     });
     target.addEventListener("pointermove", (event) => {
@@ -50,6 +65,7 @@ export class LiveComponent {
       const { start } = this.dragging;
       this.dragging = null;
       if (this.snapshot() !== start) this.commit();
+      else this.setStale(false); // back where it started: the page's elements are current again
     };
     target.addEventListener("pointerup", release);
     target.addEventListener("pointercancel", release);
@@ -59,32 +75,84 @@ export class LiveComponent {
     });
   }
 
-  /** Whether an exercise locks `control`: its URL key (data.controlKeys[kind], a list by index or one
-   *  key) is in data.locked. */
-  isLocked(control) {
-    const keys = (this.data.controlKeys || {})[control.kind];
-    const key = Array.isArray(keys) ? keys[control.index] : keys;
-    return Array.isArray(this.data.locked) && key !== undefined && this.data.locked.includes(key);
+  /** The URL keys `control` moves: data.controlKeys[kind] is one key, or a list (by control.index when
+   *  the control has one, else every key in it: the gradient map's point moves z1 and z2). */
+  keysOf(control) {
+    const kind = typeof control === "string" ? control : control.kind;
+    const keys = (this.data.controlKeys || {})[kind];
+    if (keys === undefined) return [];
+    if (!Array.isArray(keys)) return [keys];
+    return control.index === undefined ? keys : [keys[control.index]];
   }
 
-  /** Grey the locked controls and tell assistive technology they are disabled (after each update). */
+  /** Whether an open exercise locks (or hides) `control`: one of its keys is in data.locked. */
+  isLocked(control) {
+    const locked = Array.isArray(this.data.locked) ? this.data.locked : [];
+    return this.keysOf(control).some((key) => locked.includes(key));
+  }
+
+  /** Whether an open exercise hides `control`: one of its keys is in data.hidden. */
+  isHidden(control) {
+    const hidden = Array.isArray(this.data.hidden) ? this.data.hidden : [];
+    return this.keysOf(control).some((key) => hidden.includes(key));
+  }
+
+  /** Grey the locked controls, tell assistive technology they are disabled, and take the hidden ones off
+   *  the page (after each update). */
   markLocked() {
-    for (const { target, control } of this.controls || []) {
-      if (!target.isConnected) continue;
+    // A rebuild took the old targets off the page: forget them.
+    this.controls = (this.controls || []).filter(({ target }) => target.isConnected);
+    for (const { target, control, shown } of this.controls) {
       const locked = this.isLocked(control);
       target.classList.toggle("live-locked", locked);
       target.setAttribute("aria-disabled", String(locked));
+      shown.classList.toggle("live-hidden", this.isHidden(control));
     }
+  }
+
+  /** Whether the page's live_dep_* containers show an older state than this component (see STALE_CSS):
+   *  true from a move or a sent value until the page sends its data again (or a release changed nothing). */
+  setStale(stale) {
+    if (stale === this.stale) return;
+    this.stale = stale;
+    const { body } = document;
+    if (stale) {
+      if (!document.getElementById("cee-live-stale-style")) {
+        const style = document.createElement("style");
+        style.id = "cee-live-stale-style";
+        style.textContent = STALE_CSS;
+        document.head.append(style);
+      }
+      body.style.setProperty("--cee-stale-cue", JSON.stringify((this.data.text || {}).stale || ""));
+      // The theme's colours are the component's (--st-*), not the page body's: hand them over.
+      const theme = getComputedStyle(this.root);
+      body.style.setProperty("--cee-stale-ink", theme.getPropertyValue("--st-text-color") || "inherit");
+      const background = theme.getPropertyValue("--st-secondary-background-color") || "#f0f2f6";
+      body.style.setProperty("--cee-stale-background", background);
+    }
+    body.classList.toggle(STALE_CLASS, stale);
+  }
+
+  /** `element`'s box on the screen. During a drag it is measured once (the page does not scroll under a
+   *  held pointer): reading it on every move would force the browser to lay the page out again after each
+   *  redraw, in the middle of the pointer events. */
+  boxOf(element) {
+    const boxes = this.dragging && this.dragging.boxes;
+    if (!boxes) return element.getBoundingClientRect();
+    if (!boxes.has(element)) boxes.set(element, element.getBoundingClientRect());
+    return boxes.get(element);
   }
 
   /** A pointer move was applied to this.live: count it and draw it in the next frame. */
   moved(event) {
+    this.setStale(true);
     this.stats.moves += 1;
     if (this.firstMoveAt === null) this.firstMoveAt = event.timeStamp;
     this.requestDraw();
   }
 
   commit() {
+    this.setStale(true);
     this.stats.sent += 1;
     this.send(this.message());
   }
@@ -109,8 +177,14 @@ export class LiveComponent {
     }
   }
 
+  /** The page sent its data: unless a pointer still holds a control, every element shows one state. */
+  settled() {
+    if (!this.dragging) this.setStale(false);
+  }
+
   destroy() {
     cancelAnimationFrame(this.frame);
+    this.setStale(false);
   }
 }
 

@@ -12,6 +12,7 @@ EN = {
     "app.notice_bad_url": "Some link settings could not be used and were reset to defaults: {items}.",
     "app.error": "Something went wrong on this page. Try another setting or reload the page. If it keeps happening, give the person who shared this link the error id `{error_id}`.",
     "page.playground": "Playground",
+    "live.stale": "Updates when you let go",
     # Figures
     "fig.class": "class",
     "fig.true_label": "★{index}",
@@ -75,6 +76,7 @@ EN = {
 }
 
 ZH = {
+    "live.stale": "松开后更新",
     "app.title": "交叉熵探索器",
     "app.tagline": "改动数字,看 softmax 与交叉熵随之变化。",
     "app.language": "语言",

@@ -19,6 +19,7 @@ EN = {
     "gr.smoothing": "Label smoothing ε",
     "gr.smoothing_help": "Target y = (1 − ε) one-hot + ε / 3, as in nn.CrossEntropyLoss(label_smoothing=ε).",
     "gr.loss": "Cross-entropy loss",
+    "gr.download_map": "Download the landscape figure (HTML)",
     "gr.live.group": "The loss landscape: drag the point, or focus it and use the arrow keys",
     "gr.live.title": "Drag the point (true class {true_class}): the arrow is −∇L, the path gradient descent",
     "gr.live.point_label": "The point (z1, z2) on the loss landscape",
@@ -46,8 +47,9 @@ EN = {
     # The landscape
     "gr.landscape_title": "The loss landscape of three classes",
     "gr.landscape_intro": (
-        "The loss over (z1, z2) with z0 = 0. Arrows point along −∇L, the way a gradient step moves; the "
-        "red line is gradient descent from the ★ point. Click the map (or move the sliders) to move ★."
+        "The loss over (z1, z2) with z0 = 0. The arrow at the point is −∇L, the way a gradient step moves; "
+        "the line of dots is gradient descent from the point. Drag the point (or focus the map and use the "
+        "arrow keys, or move the sliders): the arrow, the path and the numbers follow as you drag."
     ),
     "gr.flat_direction": (
         "The flat direction is (1, 1, 1): adding the same constant to every logit leaves softmax and the "
@@ -72,7 +74,6 @@ EN = {
         "{gap} for both other classes, at (z1, z2) = ({z1}, {z2}) (×), where p = y exactly."
     ),
     "gr.minimum_outside": "It lies outside the drawn square.",
-    "gr.click_selected": "Moved the point to (z1, z2) = ({z1}, {z2}).",
     # CE vs MSE
     "gr.sweep_title": "Cross-entropy against mean squared error",
     "gr.sweep_intro": (
@@ -139,6 +140,7 @@ ZH = {
     "gr.smoothing": "标签平滑 ε",
     "gr.smoothing_help": "目标 y = (1 − ε) one-hot + ε / 3,与 nn.CrossEntropyLoss(label_smoothing=ε) 相同。",
     "gr.loss": "交叉熵损失",
+    "gr.download_map": "下载损失地形图(HTML)",
     "gr.live.group": "损失地形:拖动圆点,或聚焦后用方向键",
     "gr.live.title": "拖动圆点(真实类别 {true_class}):箭头是 −∇L,折线是梯度下降路径",
     "gr.live.point_label": "损失地形上的点 (z1, z2)",
@@ -162,7 +164,8 @@ ZH = {
     "gr.landscape_title": "三分类的损失地形",
     "gr.landscape_intro": (
         "z0 = 0 时损失随 (z1, z2) 的变化。箭头沿 −∇L,即梯度下降一步移动的方向;"
-        "红线是从 ★ 点出发的梯度下降路径。点击地图(或拖动滑块)即可移动 ★。"
+        "点列是从该点出发的梯度下降路径。拖动该点(或聚焦地图后用方向键,或拖动滑块):"
+        "箭头、路径和数字随拖动实时变化。"
     ),
     "gr.flat_direction": (
         "平坦方向是 (1, 1, 1):给所有 logits 加同一个常数,softmax 和损失都不变"
@@ -180,7 +183,6 @@ ZH = {
         "{gap},即 (z1, z2) = ({z1}, {z2})(×),此处 p 恰好等于 y。"
     ),
     "gr.minimum_outside": "它位于所画的方框之外。",
-    "gr.click_selected": "已把点移到 (z1, z2) = ({z1}, {z2})。",
     "gr.sweep_title": "交叉熵与均方误差的对比",
     "gr.sweep_intro": (
         "两种损失作用于同一个 softmax 输出和目标,真实类别的 logit z{c} 从非常错误移动到非常正确"

@@ -1,0 +1,116 @@
+"""What the browser tests of the live components share (ui/live_math and the components built on it):
+opening a page at a query, waiting for a condition, a held mouse drag, the page's state from its URL, and
+the check that during a drag no number outside the component passes for a current one.
+
+During a drag the page has not run yet, so every Streamlit element still shows the state before it. The
+elements that depend on the dragged control sit in live_dep_* containers that the component dims under
+"Updates when you let go". `undimmed_numbers` reads every number a reader can see outside the component
+and outside a dimmed container; `assert_nothing_stale` checks that each of them is one the page also
+shows once it has run for the released state (so none depends on the control that moved).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qsl, urlsplit
+
+from playwright.sync_api import expect
+from st_harness import wait_idle
+
+from topics.shared.url_params import read_params
+
+LOAD_TIMEOUT_MS = 90_000
+STALE_CLASS = "cee-live-stale"  # on <body> while the page's live_dep_* containers are stale
+# Numbers as the page writes them (topics.shared.formatting): a sign, digits, a point and decimals.
+NUMBER = re.compile(r"[-−]?\d+\.\d+(?:e[-+]?\d+)?")
+
+# Every visible text outside `skip` (the component) whose elements are not dimmed below half opacity; the
+# hidden MathML copy of each formula is not read (KaTeX's visible HTML is).
+_VISIBLE_TEXTS_JS = """(skip) => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const texts = [];
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!node.textContent.trim() || element.closest(skip) || element.closest('.katex-mathml')) continue;
+    if (!element.getClientRects().length) continue;
+    let opacity = 1;
+    for (let at = element; at && at !== main; at = at.parentElement) {
+      opacity *= Number(getComputedStyle(at).opacity);
+    }
+    if (opacity >= 0.5) texts.push(node.textContent);
+  }
+  return texts;
+}"""
+
+
+def open_live_page(page, path, component, query=""):
+    """Open `path` (e.g. "/binary") with `query`, wait until it is idle and `component` is visible."""
+    page.goto(path + (f"?{query}" if query else ""))
+    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    expect(page.locator(component)).to_be_visible()
+
+
+def wait_for(condition, timeout_s=10.0):
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def drag(page, points):
+    """Press the mouse at the first point and move through the others; the caller releases it."""
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for point in points[1:]:
+        page.mouse.move(*point)
+
+
+def url_values(page, specs):
+    """The valid control values in the page's URL (none refused), by key."""
+    valid, refused = read_params(dict(parse_qsl(urlsplit(page.url).query)), specs)
+    assert not refused
+    return valid
+
+
+def undimmed_numbers(page, component):
+    """Every number a reader sees on the page outside `component` and outside a dimmed container."""
+    texts = page.evaluate(_VISIBLE_TEXTS_JS, component)
+    return {number.replace("−", "-") for text in texts for number in NUMBER.findall(text)}
+
+
+def is_stale(page):
+    return page.evaluate(f"() => document.body.classList.contains('{STALE_CLASS}')")
+
+
+def assert_nothing_stale(page, component, held_numbers):
+    """After the release of a drag during which `held_numbers = undimmed_numbers(...)` was read: once the
+    page has run for the released state, it shows every one of those numbers too (none was a stale value
+    of the state before the drag), and nothing is dimmed any more."""
+    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
+    assert wait_for(lambda: not is_stale(page))
+    released = undimmed_numbers(page, component)
+    assert held_numbers <= released, f"shown undimmed during the drag, stale after: {held_numbers - released}"
+
+
+def dimmed_during_drag(page, keys):
+    """Whether each live_dep_* container in `keys` is dimmed (its content below half opacity) now."""
+    return {
+        key: page.evaluate(
+            """(key) => {
+              const box = document.querySelector('.st-key-live_dep_' + key);
+              const dim = (child) => Number(getComputedStyle(child).opacity) < 0.5;
+              return !!box && [...box.children].every(dim);
+            }""",
+            key,
+        )
+        for key in keys
+    }
+
+
+def exercise_query(lock="", hide=""):
+    """The query of an exercise link (topics/shared/exercises.py) that locks and hides these control keys
+    (comma-separated)."""
+    parts = ["ex_task=Try%20it"] + [f"ex_lock={lock}"] * bool(lock) + [f"ex_hide={hide}"] * bool(hide)
+    return "&".join(parts)
