@@ -1,7 +1,8 @@
 """Where the outputs page's data comes from: the shipped digits example or the visitor's files, read once
 and analysed once per content.
 
-An upload is hashed once (SHA-256 of its bytes, remembered per upload id in session state), and the
+An upload is hashed once (topics.outputs.files.content_digest of its bytes, remembered per upload id in
+session state), and the
 analysis is cached by that hash and the outputs' kind (st.cache_data with few entries: an analysis of
 50,000 x 1,000 outputs keeps ~5 MB of per-sample arrays, never the scores). So a slider on the page reruns
 the script without reading, hashing or analysing again. A file that cannot be used is cached as its
@@ -14,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from topics.outputs.example import EXAMPLE_NAME, example_bytes, example_image
+from topics.outputs.files import content_digest
 from topics.outputs.inputs import CLASS_RANGE, MAX_SAMPLES, read_outputs
 from topics.outputs.numbers import analyse
 from topics.shared.inputs import InputError
@@ -22,7 +24,7 @@ from ui.language import t
 
 PAGE = "outputs"
 CACHE_ENTRIES = 4
-HASHES = "_mo_hashes"  # {upload file_id: sha256 hex}; not a widget key
+HASHES = "_mo_hashes"  # {upload file_id: content digest}; not a widget key
 LAST_GOOD = "_mo_last_good"  # (name, Analysis) of the last upload that could be read
 UPLOAD_TYPES = ["npy", "npz", "pt", "pth", "safetensors", "csv"]
 IMAGES_SHOWN = 8
@@ -45,12 +47,12 @@ def cached_analysis(content_key, kind, _files, max_bytes):
 
 
 def content_key(uploads):
-    """One SHA-256 over the uploads' names and bytes, each upload hashed once per session."""
+    """One key for the uploads' names and bytes, each upload's bytes digested once per session."""
     hashes = st.session_state.setdefault(HASHES, {})
     parts = []
     for upload in uploads:
         if upload.file_id not in hashes:
-            hashes[upload.file_id] = hashlib.sha256(upload.getbuffer()).hexdigest()
+            hashes[upload.file_id] = content_digest(upload.getbuffer())
         parts.append(f"{upload.name}:{hashes[upload.file_id]}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -60,7 +62,7 @@ def example_files():
 
 
 def example_key():
-    return hashlib.sha256(example_bytes()).hexdigest()
+    return content_digest(example_bytes())
 
 
 def upload_controls():
