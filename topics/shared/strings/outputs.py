@@ -154,6 +154,19 @@ EN = {
     "mo.problem.prob_range": "Called probabilities, but the {what} hold {value} (sample {row}, class {column}), outside [0, 1]. If these are logits, choose 'logits'.",
     "mo.problem.prob_sum": "Called probabilities, but {count} rows of the {what} do not sum to 1 (sample {row} sums to {total}). If these are logits, choose 'logits'.",
     "mo.problem.log_prob_sum": "Called log-probabilities, but the exp of {count} rows does not sum to 1 (sample {row}: {total}). If these are logits, choose 'logits'.",
+    # What an exercise can check on this page (topics.outputs.checkable): the exercise maker's names
+    "ex.q.keras_loss": "Keras's mean loss",
+    "ex.q.temperature": "fitted temperature T",
+    "ex.q.loss_after": "mean loss after temperature scaling",
+    "ex.q.ece_before": "ECE before temperature scaling",
+    "ex.q.ece_after": "ECE after temperature scaling",
+    "ex.q.share_worst_1pc": "share of the loss made by the worst 1% of samples",
+    "ex.q.share_worst_5pc": "share of the loss made by the worst 5% of samples",
+    "ex.q.share_worst_10pc": "share of the loss made by the worst 10% of samples",
+    "ex.q.whatif_loss": "what-if loss (torch)",
+    "ex.q.whatif_keras": "what-if loss (Keras)",
+    "ex.q.class_loss_k": "mean loss of class {index}",
+    "ex.q.class_accuracy_k": "accuracy on class {index}",
 }
 
 ZH = {
@@ -308,4 +321,17 @@ ZH = {
     "mo.problem.prob_range": "声明为概率，但 {what} 中有 {value}（样本 {row}、类别 {column}），不在 [0, 1] 内。如果这些是 logits，请选择“logits”。",
     "mo.problem.prob_sum": "声明为概率，但 {what} 中有 {count} 行之和不为 1（样本 {row} 之和为 {total}）。如果这些是 logits，请选择“logits”。",
     "mo.problem.log_prob_sum": "声明为对数概率，但有 {count} 行取 exp 后之和不为 1（样本 {row}：{total}）。如果这些是 logits，请选择“logits”。",
+    # 练习可以检查的量（topics.outputs.checkable）
+    "ex.q.keras_loss": "Keras 的平均损失",
+    "ex.q.temperature": "拟合出的温度 T",
+    "ex.q.loss_after": "温度缩放后的平均损失",
+    "ex.q.ece_before": "温度缩放前的 ECE",
+    "ex.q.ece_after": "温度缩放后的 ECE",
+    "ex.q.share_worst_1pc": "最差 1% 样本占损失的比例",
+    "ex.q.share_worst_5pc": "最差 5% 样本占损失的比例",
+    "ex.q.share_worst_10pc": "最差 10% 样本占损失的比例",
+    "ex.q.whatif_loss": "假设情形下的损失（torch）",
+    "ex.q.whatif_keras": "假设情形下的损失（Keras）",
+    "ex.q.class_loss_k": "类别 {index} 的平均损失",
+    "ex.q.class_accuracy_k": "类别 {index} 的准确率",
 }
