@@ -110,7 +110,8 @@ def worst_digits(analysis):
     st.caption(t("mo.worst_images"))
     with st.container(horizontal=True, wrap=True, key="mo_digits"):
         for index in analysis.worst[:IMAGES_SHOWN]:
-            caption = t("mo.image_caption", index=int(index), true=int(analysis.labels[index]),
-                        predicted=int(analysis.predicted[index]))  # fmt: skip
+            fields = {"index": int(index), "true": int(analysis.labels[index]),
+                      "predicted": int(analysis.predicted[index])}  # fmt: skip
             pixels = np.kron(example_image(int(index)), np.ones((IMAGE_SCALE, IMAGE_SCALE), dtype=np.uint8))
-            st.image(pixels, caption=caption, width=72)
+            caption, alt = t("mo.image_caption", **fields), t("mo.image_alt", **fields)
+            st.image(pixels, caption=caption, width=72, alt=alt)
