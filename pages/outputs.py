@@ -2,7 +2,7 @@
 which samples make the loss, per class, calibration and temperature scaling, and the loss options.
 
 The analysis is cached by the files' content (ui.outputs_source): the controls below it rerun the page
-from the cached per-sample numbers, never from the (N, C) scores.
+from the cached per-sample numbers, never from the (N, C) scores; each control reruns only its fragment.
 """
 
 import streamlit as st
@@ -12,14 +12,15 @@ from topics.outputs.example import EXAMPLE_NAME
 from topics.registry import BY_NAME
 from topics.shared.url_params import by_key
 from ui import messages
+from ui import outputs_source as source
 from ui.charts import show_figure
 from ui.controls import number_input, radio, slider
+from ui.errors import friendly_fragment
 from ui.language import current_language, labels, t
-from ui.outputs_source import PAGE, current_analysis, upload_controls, worst_digits
 from ui.readouts import metric_row, prose
 from ui.shell import ensure_app_shell
 from ui.theme import chart_theme
-from ui.url_state import current_values, publish, refused_notice, restore
+from ui.url_state import refused_notice, restore
 
 SPECS = outputs.state.url_specs()
 SPEC = by_key(SPECS)
@@ -31,7 +32,7 @@ def source_controls():
     radio(SPEC["mo_source"], t("mo.source"), horizontal=True, format_func=labels("mo.source"))
     if st.session_state.mo_source != "upload":
         return []
-    uploads = upload_controls()
+    uploads = source.upload_controls()
     kind_help = t("mo.kind_help")
     radio(SPEC["mo_kind"], t("mo.kind"), horizontal=True, format_func=labels("mo.kind"), help=kind_help)
     with st.expander(t("mo.save_title")):
@@ -56,12 +57,19 @@ def what_we_show(name, analysis, lang):
     )
 
 
-def samples_section(name, analysis, figures, lang):
+def samples_section(name, analysis, lang, theme):
     st.header(t("mo.section.samples"))
     st.caption(t("mo.samples_help"))
-    show_figure(figures["losses"], "mo_losses")
+    show_figure(outputs.figures.loss_histogram(analysis, lang, theme), "mo_losses")
     metric_row(outputs.words.share_metrics(analysis, lang), key="mo_shares")
     st.markdown(f"**{t('mo.worst_title')}**")
+    worst_table(analysis, lang)
+    if name == EXAMPLE_NAME:
+        source.worst_digits(analysis)  # the example's worst samples as the 8 x 8 images they are
+
+
+@friendly_fragment
+def worst_table(analysis, lang):
     slider(SPEC["mo_rows"], t("mo.rows"))
     table = outputs.words.worst_table(analysis, st.session_state.mo_rows, lang, PLAYGROUND_SPECS, lang)
     link_column = t("mo.col.open")
@@ -74,21 +82,24 @@ def samples_section(name, analysis, figures, lang):
         )
         most = by_key(PLAYGROUND_SPECS)["pg_k"].high
         st.caption(t("mo.open_help", most=most))
-    if name == EXAMPLE_NAME:
-        worst_digits(analysis)  # the example's worst samples as the 8 x 8 images they are
+    source.publish_outputs(SPECS)
 
 
-def calibration_section(analysis, figures, lang):
+@friendly_fragment
+def calibration_section(analysis, lang):
     st.header(t("mo.section.calibration"))
     st.caption(t("mo.calibration_help"))
     slider(SPEC["mo_bins"], t("mo.bins"))
     before, after = outputs.numbers.reliability_before_after(analysis, st.session_state.mo_bins)
     metric_row(outputs.words.calibration_metrics(analysis, before, after, lang), key="mo_temperature")
     st.write(outputs.words.temperature_words(analysis, before, after, lang))
-    show_figure(figures["reliability"], "mo_reliability")
+    figure = outputs.figures.reliability_chart(analysis, st.session_state.mo_bins, lang, chart_theme())
+    show_figure(figure, "mo_reliability")
     st.caption(t("mo.temp.how"))
+    source.publish_outputs(SPECS)
 
 
+@friendly_fragment
 def what_if_section(analysis, lang):
     st.header(t("mo.section.whatif"))
     st.caption(t("mo.whatif_help"))
@@ -106,25 +117,24 @@ def what_if_section(analysis, lang):
     result = outputs.numbers.what_if(analysis, st.session_state.mo_ls, st.session_state.mo_weight, ignored)
     with st.container(key="mo_whatif"):
         st.markdown(outputs.words.what_if_words(analysis, result, lang))
+    source.publish_outputs(SPECS)
 
 
 def export_section(name, analysis, lang):
     st.header(t("mo.section.export"))
-    values = current_values(SPECS)
+    values = source.report_values(SPECS)  # updated in place by the fragments' runs
     st.download_button(
         t("mo.download"),
-        data=lambda: outputs.report.report_html(analysis, values, lang, name, PLAYGROUND_SPECS),
+        data=lambda: outputs.report.report_html(analysis, dict(values), lang, name, PLAYGROUND_SPECS),
         file_name=f"{name.rsplit('.', 1)[0]}_report.html",
         mime="text/html",
         help=t("mo.download_help"),
         icon=":material/download:",
         key="mo_report",
     )
+    snippet = outputs.snippets.torch_snippet(name if name.endswith(".npz") else "outputs.npz")
     with st.expander(t("mo.code_title")):
-        st.code(
-            outputs.snippets.torch_snippet(name if name.endswith(".npz") else "outputs.npz"),
-            language="python",
-        )
+        st.code(snippet, language="python")
 
 
 # The page
@@ -137,8 +147,8 @@ st.write(t("mo.intro"))
 refused_notice(refused, "mo_notice")
 
 uploads = source_controls()
-name, analysis = current_analysis(st.session_state.mo_source, st.session_state.mo_kind, uploads)
-messages.show(PAGE, "source", "mo_message")
+name, analysis = source.current_analysis(st.session_state.mo_source, st.session_state.mo_kind, uploads)
+messages.show(source.PAGE, "source", "mo_message")
 if st.session_state.mo_source == "upload" and not uploads:
     st.info(t("mo.waiting"), icon=":material/upload_file:")
 if name == EXAMPLE_NAME:
@@ -146,14 +156,14 @@ if name == EXAMPLE_NAME:
 what_we_show(name, analysis, lang)
 metric_row(outputs.words.headline(analysis, lang), key="mo_headline")
 
-figures = outputs.figures.figures_of(analysis, current_values(SPECS), lang, chart_theme())
-samples_section(name, analysis, figures, lang)
+theme = chart_theme()
+samples_section(name, analysis, lang, theme)
 st.header(t("mo.section.classes"))
 st.caption(t("mo.classes_help"))
 class_column, confusion_column = st.columns(2)
-show_figure(figures["classes"], "mo_classes", container=class_column)
-show_figure(figures["confusion"], "mo_confusion", container=confusion_column)
-calibration_section(analysis, figures, lang)
+show_figure(outputs.figures.class_chart(analysis, lang, theme), "mo_classes", container=class_column)
+show_figure(outputs.figures.confusion_chart(analysis, lang, theme), "mo_confusion", confusion_column)
+calibration_section(analysis, lang)
 what_if_section(analysis, lang)
 export_section(name, analysis, lang)
-publish(SPECS)
+source.publish_outputs(SPECS)

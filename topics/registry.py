@@ -16,6 +16,7 @@ from topics.batch import checkable as batch_checkable
 from topics.binary import checkable as binary_checkable
 from topics.frameworks import checkable as frameworks_checkable
 from topics.gradient import checkable as gradient_checkable
+from topics.outputs import checkable as outputs_checkable
 from topics.playground import checkable as playground_checkable
 from topics.training import checkable as training_checkable
 
@@ -106,6 +107,7 @@ PAGES = (
         ":material/query_stats:",
         outputs.state.url_specs,
         outputs.figures.page_figures,
+        checkable=outputs_checkable,
     ),
     Page(
         "lessons",

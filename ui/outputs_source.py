@@ -1,9 +1,11 @@
 """Where the outputs page's data comes from: the shipped digits example or the visitor's files, read once
 and analysed once per content.
 
-An upload is hashed once (SHA-256 of its bytes, remembered per upload id in session state), and the
-analysis is cached by that hash and the outputs' kind (st.cache_data with few entries: an analysis of
-50,000 x 1,000 outputs keeps ~5 MB of per-sample arrays, never the scores). So a slider on the page reruns
+An upload is hashed once (topics.outputs.files.content_digest of its bytes, remembered per upload id in
+session state), and the analysis is cached by that hash and the outputs' kind (st.cache_resource with
+few entries, shared and not copied: a rerun takes the frozen Analysis as it is, without unpickling its
+arrays; an analysis of 50,000 x 1,000 outputs keeps ~10 MB of per-sample arrays and the confusion
+matrix, never the scores). The example's Analysis is made once per process. So a slider on the page reruns
 the script without reading, hashing or analysing again. A file that cannot be used is cached as its
 problems, and the page keeps showing the last outputs it could read.
 """
@@ -13,17 +15,20 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from topics.outputs.example import EXAMPLE_NAME, example_bytes, example_image
+from topics.outputs.example import EXAMPLE_NAME, example_analysis, example_image
+from topics.outputs.files import content_digest
 from topics.outputs.inputs import CLASS_RANGE, MAX_SAMPLES, read_outputs
 from topics.outputs.numbers import analyse
 from topics.shared.inputs import InputError
 from ui import messages
 from ui.language import t
+from ui.url_state import publish
 
 PAGE = "outputs"
 CACHE_ENTRIES = 4
-HASHES = "_mo_hashes"  # {upload file_id: sha256 hex}; not a widget key
+HASHES = "_mo_hashes"  # {upload file_id: content digest}; not a widget key
 LAST_GOOD = "_mo_last_good"  # (name, Analysis) of the last upload that could be read
+REPORT_VALUES = "_mo_report_values"  # {control key: value} the report download reads; not a widget key
 UPLOAD_TYPES = ["npy", "npz", "pt", "pth", "safetensors", "csv"]
 IMAGES_SHOWN = 8
 IMAGE_SCALE = 8  # an 8 x 8 digit drawn as 64 x 64 pixels
@@ -34,7 +39,7 @@ def max_upload_bytes():
     return st.get_option("server.maxUploadSize") * 1024 * 1024
 
 
-@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=CACHE_ENTRIES, show_spinner=False)
 def cached_analysis(content_key, kind, _files, max_bytes):
     """("ok", Analysis) or ("problems", InputError's problems) for files [(name, bytes)] whose content
     hashes to `content_key` (the bytes themselves are not hashed again: the leading _ tells Streamlit)."""
@@ -45,22 +50,14 @@ def cached_analysis(content_key, kind, _files, max_bytes):
 
 
 def content_key(uploads):
-    """One SHA-256 over the uploads' names and bytes, each upload hashed once per session."""
+    """One key for the uploads' names and bytes, each upload's bytes digested once per session."""
     hashes = st.session_state.setdefault(HASHES, {})
     parts = []
     for upload in uploads:
         if upload.file_id not in hashes:
-            hashes[upload.file_id] = hashlib.sha256(upload.getbuffer()).hexdigest()
+            hashes[upload.file_id] = content_digest(upload.getbuffer())
         parts.append(f"{upload.name}:{hashes[upload.file_id]}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def example_files():
-    return [(EXAMPLE_NAME, example_bytes())]
-
-
-def example_key():
-    return hashlib.sha256(example_bytes()).hexdigest()
 
 
 def upload_controls():
@@ -90,7 +87,22 @@ def current_analysis(source, kind, uploads):
         messages.clear(PAGE)
     if source == "upload" and LAST_GOOD in st.session_state:
         return st.session_state[LAST_GOOD]
-    return EXAMPLE_NAME, cached_analysis(example_key(), "logits", example_files(), max_upload_bytes())[1]
+    return EXAMPLE_NAME, example_analysis()  # computed once per server process
+
+
+def report_values(specs):
+    """The page's control values in one dict per session, updated in place: the report download's
+    callable runs outside any script run (no session state there), and a fragment's run does not redraw
+    the button, so the button holds this dict and reads it when clicked."""
+    values = st.session_state.setdefault(REPORT_VALUES, {})
+    values.update({spec.key: st.session_state[spec.key] for spec in specs})
+    return values
+
+
+def publish_outputs(specs):
+    """The URL and the report's control values follow every run, a fragment's included."""
+    report_values(specs)
+    publish(specs)
 
 
 def worst_digits(analysis):
@@ -98,7 +110,8 @@ def worst_digits(analysis):
     st.caption(t("mo.worst_images"))
     with st.container(horizontal=True, wrap=True, key="mo_digits"):
         for index in analysis.worst[:IMAGES_SHOWN]:
-            caption = t("mo.image_caption", index=int(index), true=int(analysis.labels[index]),
-                        predicted=int(analysis.predicted[index]))  # fmt: skip
+            fields = {"index": int(index), "true": int(analysis.labels[index]),
+                      "predicted": int(analysis.predicted[index])}  # fmt: skip
             pixels = np.kron(example_image(int(index)), np.ones((IMAGE_SCALE, IMAGE_SCALE), dtype=np.uint8))
-            st.image(pixels, caption=caption, width=72)
+            caption, alt = t("mo.image_caption", **fields), t("mo.image_alt", **fields)
+            st.image(pixels, caption=caption, width=72, alt=alt)

@@ -124,7 +124,55 @@ def test_temperature_on_a_large_set_uses_the_warm_start_and_few_full_passes(orac
     analysis = analysis_of(logits, labels)
     expected = torch_temperature(logits, labels)
     assert abs(analysis.fit.temperature - expected) <= 1e-4 * expected
-    assert analysis.fit.passes <= 4
+    assert analysis.fit.passes == 1  # the warm start lands within the quartic model's radius
+
+
+def exact_temperature(logits, labels):
+    """The T where f'(u) = mean_n (E_p[a] - a_y) is 0, solved by bisection-safe root finding in float64
+    over the whole range (no Taylor model, no warm start)."""
+    from scipy.optimize import brentq
+
+    shifted = logits.astype(np.float64) - logits.max(axis=1, keepdims=True).astype(np.float64)
+    target = shifted[np.arange(labels.size), labels]
+
+    def slope(u):
+        weights = np.exp(u * shifted)
+        return np.mean((weights * shifted).sum(axis=1) / weights.sum(axis=1) - target)
+
+    low, high = outputs.TEMPERATURE_RANGE
+    return 1 / brentq(slope, 1 / high, 1 / low, xtol=1e-15, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "num_samples, num_classes, sharpness",
+    [(20_000, 1000, 1.5), (20_000, 100, 4.0), (20_000, 10, 0.2), (20_000, 2, 0.5), (3000, 100, 8.0),
+     (300, 2, 4.0)],  # fmt: skip
+)
+def test_temperature_from_the_quartic_model_is_the_exact_minimum_to_1e_6(num_samples, num_classes, sharpness):
+    """One pass gives the cumulants k_1..k_4 at u, and the fit minimises the quartic model of f they make:
+    that minimum is the exact one (float64 root of f') to float32 precision, for T far below and far
+    above 1, with and without the warm start."""
+    logits, labels = generated(num_samples, num_classes, sharpness, seed=num_classes)
+    scan = outputs.scan_scores(logits, labels=labels)
+    fit = outputs.fit_temperature(logits, scan, np.ones(num_samples, dtype=bool))
+    expected = exact_temperature(logits, labels)
+    assert fit.temperature == pytest.approx(expected, rel=1e-6)
+    log_sum = torch.logsumexp(torch.from_numpy(logits).double() / expected, dim=1).numpy()
+    np.testing.assert_allclose(fit.log_sum, log_sum - logits.max(axis=1) / expected, atol=2e-6)
+
+
+def test_quartic_model_of_the_loss_matches_the_loss_near_its_point():
+    """log S_0(u + d) from the cumulants at u (taylor_log_sum) against log S_0 computed at u + d."""
+    logits, labels = generated(2000, 30, 1.5, seed=7)
+    peak = logits.max(axis=1).astype(np.float64)
+    log_sum, raw = outputs.exp_moments(logits.astype(np.float64), peak, 0.8, moments=4)
+    kappa = outputs.cumulants(raw)
+    for step in (-0.024, 0.01, 0.024):
+        at_step, _ = outputs.exp_moments(logits.astype(np.float64), peak, 0.8 + step)
+        np.testing.assert_allclose(outputs.taylor_log_sum(log_sum, kappa, step), at_step, atol=1e-6)
+    assert not outputs._model_trusted(0.5, 0.03, (1.0, 0.0, 0.0))  # beyond the radius
+    assert not outputs._model_trusted(0.02, 0.03, (1.0, 0.0, 2500.0))  # the 4th-order term is large
+    assert outputs._model_trusted(0.02, 0.03, (1.0, 3.0, 10.0))
 
 
 @pytest.mark.parametrize("num_bins", [5, 10, 15, 30])

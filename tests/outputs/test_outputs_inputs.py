@@ -307,3 +307,17 @@ def test_labels_of_minus_100_are_left_out():
 def test_labels_of_shape_n_by_1_are_class_indices():
     model_outputs = read(("x.npz", npz(logits=LOGITS, labels=LABELS[:, None])))
     assert model_outputs.target is None and np.array_equal(model_outputs.labels, LABELS)
+
+
+def test_content_digest_changes_with_any_byte_and_is_stable():
+    """The analysis cache's key: the same bytes give the same digest; one flipped bit anywhere (first,
+    middle, last byte) or one byte more gives another."""
+    data = bytearray(npy(LOGITS))
+    digest = files.content_digest(bytes(data))
+    assert files.content_digest(memoryview(bytes(data))) == digest
+    assert len(digest) == 32  # 128 bits in hex
+    for position in (0, len(data) // 2, len(data) - 1):
+        changed = bytearray(data)
+        changed[position] ^= 1
+        assert files.content_digest(bytes(changed)) != digest
+    assert files.content_digest(bytes(data) + b"\0") != digest

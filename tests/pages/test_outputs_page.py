@@ -202,3 +202,14 @@ def test_the_report_is_self_contained_and_escapes_the_file_name():
     assert document.count("Plotly.newPlot") == 4 and "<script src" not in document  # Plotly's JS is inlined
     assert fmt(analysis.torch_loss, 6) in document and fmt(analysis.fit.temperature, 6) in document
     assert "http" not in document.split("<body>")[1].split("<script")[0]  # no link out before the figures
+
+
+def test_the_report_reads_the_controls_from_one_dict_that_every_run_updates(app):
+    """The report download's callable runs outside any script run, and a fragment's run does not redraw
+    the button: it holds the dict ui.outputs_source.report_values keeps, which every run (the page's or
+    a fragment's) updates in place, so the report has the values the page shows."""
+    held = app.session_state[outputs_source.REPORT_VALUES]
+    app.slider(key="mo_bins").set_value(7).run()
+    app.slider(key="mo_ls").set_value(0.25).run()
+    assert app.session_state[outputs_source.REPORT_VALUES] is held
+    assert held["mo_bins"] == 7 and held["mo_ls"] == 0.25

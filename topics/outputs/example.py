@@ -14,10 +14,6 @@ EXAMPLE_NAME = "digits_outputs.npz"
 IMAGE_SIDE = 8
 
 
-def example_bytes():
-    return EXAMPLE_PATH.read_bytes()
-
-
 @lru_cache(maxsize=1)
 def example_arrays():
     """{logits (N, 10) float32, labels (N,), images (N, 64) uint8 0..16}."""
@@ -27,7 +23,7 @@ def example_arrays():
 
 @lru_cache(maxsize=1)
 def example_analysis():
-    """The example's Analysis (for the figure exporter; the page caches its own)."""
+    """The example's Analysis, once per process (the page, the figure exporter, the checkable)."""
     arrays = example_arrays()
     return analyse(check_outputs(arrays["logits"], arrays["labels"], "logits"))
 

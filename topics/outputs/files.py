@@ -7,10 +7,12 @@ topics.shared.inputs.InputError with a Problem naming why ("mo.problem.<kind>").
 a copy where the format allows (np.frombuffer over the uploaded bytes: read-only views).
 """
 
+import hashlib
 import importlib.util
 import io
 import json
 import math
+import secrets
 import zipfile
 
 import numpy as np
@@ -38,6 +40,20 @@ SAFETENSORS_DTYPES = {
 }
 MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit for the JSON header
 LABEL_COLUMNS = ("label", "labels", "target", "targets", "y", "y_true", "class")
+# The content digest's seed: secret and new in each server process, so that nobody can make a file that
+# collides with another visitor's in the shared analysis cache (xxh3 is fast, not cryptographic).
+DIGEST_SEED = secrets.randbits(64)
+
+
+def content_digest(data):
+    """A 128-bit digest of the bytes, the analysis cache's key: xxh3_128 with DIGEST_SEED (~10 GB/s, a
+    50,000 x 1,000 float32 upload in ~20 ms; SHA-256 took ~250 ms), or SHA-256 when the xxhash package is
+    not installed. Any changed byte changes it (but for a 2^-128 chance)."""
+    if importlib.util.find_spec("xxhash") is None:
+        return hashlib.sha256(data).hexdigest()
+    import xxhash
+
+    return xxhash.xxh3_128(data, seed=DIGEST_SEED).hexdigest()
 
 
 def problem(kind, **params):

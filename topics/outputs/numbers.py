@@ -67,10 +67,14 @@ def analyse(model_outputs):
     hold NaN or infinities (found from the scan's row sums, without another pass)."""
     clock = _Clock()
     scores, labels, target = model_outputs.scores, model_outputs.labels, model_outputs.target
-    scan = outputs.scan_scores(scores, labels=None if target is not None else labels, target=target)
+    counted = labels != IGNORE_INDEX
+    counts = np.bincount(labels[counted], minlength=scores.shape[1])
+    weights = {rule: outputs.class_weights(counts, rule) for rule in WEIGHT_RULES}
+    weighted_rules = [rule for rule in WEIGHT_RULES if rule != "none"]
+    scan = outputs.scan_scores(scores, labels=None if target is not None else labels, target=target,
+                               weights=[weights[rule] for rule in weighted_rules])  # fmt: skip
     clock.lap("scan")
     check_values(model_outputs, scan.row_sum, scan.log_sum)
-    counted = labels != IGNORE_INDEX
     losses = np.where(counted, torch_sample_losses(model_outputs.kind, scan), 0.0)
     keras = keras_sample_losses(model_outputs, scan)
     mask = None if counted.all() else counted
@@ -87,9 +91,7 @@ def analyse(model_outputs):
     safe_labels = np.where(counted, labels, 0)
     classes = outputs.class_summary(safe_labels[counted], scan.predicted[counted], losses[counted],
                                     scores.shape[1])  # fmt: skip
-    weights = {rule: outputs.class_weights(classes.count, rule) for rule in WEIGHT_RULES}
-    row_sums = {rule: scan.row_sum if rule == "none" else weighted_row_sum(scores, weights[rule])
-                for rule in WEIGHT_RULES}  # fmt: skip
+    row_sums = {"none": scan.row_sum, **dict(zip(weighted_rules, scan.weighted_row_sums, strict=True))}
     clock.lap("classes")
     return Analysis(
         kind=model_outputs.kind,
@@ -141,12 +143,6 @@ def keras_sample_losses(model_outputs, scan):
     renormalised = picked / probs.sum(axis=1, dtype=probs.dtype)
     with np.errstate(divide="ignore"):
         return -np.log(keras_losses.clip_probabilities(renormalised))
-
-
-def weighted_row_sum(scores, weight):
-    """z @ w per row, in the scores' dtype (one matrix-vector product); -inf scores (p = 0) give -inf."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        return np.asarray(scores @ weight.astype(scores.dtype), dtype=np.float64)
 
 
 class _Clock:
