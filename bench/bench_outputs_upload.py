@@ -30,16 +30,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
+from bench_outputs import generated  # noqa: E402  (the same outputs the speed benchmark times)
+
 MIB = 1024 * 1024
-
-
-def generated(num_samples, num_classes, seed=0):
-    """Logits of a partly right, over-confident model and their labels (as bench/bench_outputs.py)."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, num_classes, num_samples)
-    logits = rng.standard_normal((num_samples, num_classes), dtype=np.float32) * 2
-    logits[np.arange(num_samples), labels] += np.float32(5)
-    return logits * np.float32(1.5), labels
 
 
 def memory_bytes(field):

@@ -10,27 +10,21 @@ import pytest
 from topics.registry import BY_NAME
 from topics.shared.exercises import Exercise, judge, parse_check
 from topics.training import checkable, numbers
-from topics.training.state import TrainingState, url_specs
+from topics.training.state import (
+    FIELD_OF_KEY,
+    TrainingState,
+    state_from_values,
+    url_specs,
+    values_from_state,
+)
 
 DEFAULT = TrainingState()
 BLOBS = replace(DEFAULT, dataset="blobs", num_classes=3, hidden=False, lr=0.1, batch_size=10, epochs=8)
 
 
-def values_of(training_state):
-    """The control values of a TrainingState (keys as in url_specs)."""
-    fields = {
-        "trn_data": "dataset", "trn_classes": "num_classes", "trn_noise": "noise", "trn_size": "size",
-        "trn_seed": "seed", "trn_hidden": "hidden", "trn_lr": "lr", "trn_momentum": "momentum",
-        "trn_wd": "weight_decay", "trn_batch": "batch_size", "trn_epochs": "epochs", "trn_loss": "loss",
-        "trn_ls": "label_smoothing", "trn_sample": "sample", "trn_speed": "speed",
-    }  # fmt: skip
-    assert set(fields) == {spec.key for spec in url_specs()}
-    return {key: getattr(training_state, field) for key, field in fields.items()}
-
-
 def checks_pass(texts, training_state):
     exercise = Exercise(checks=tuple(parse_check(text, checkable.QUANTITY_NAMES) for text in texts))
-    values = values_of(training_state)
+    values = values_from_state(training_state)
     return judge(exercise, checkable.quantities(values), values).done
 
 
@@ -39,7 +33,7 @@ def test_the_page_knows_its_checkable_quantities():
 
 
 def test_quantities_are_the_runs_numbers():
-    found = checkable.quantities(values_of(DEFAULT))
+    found = checkable.quantities(values_from_state(DEFAULT))
     assert set(found) == set(checkable.QUANTITY_NAMES)
     result = numbers.experiment(DEFAULT)
     curves = result.main.curves
@@ -66,12 +60,13 @@ def test_a_mistake_leaves_a_gap_to_cross_entropy_that_a_check_can_demand():
     task = ["above:gap_to_cross_entropy:0.3"]
     assert checks_pass(task, replace(DEFAULT, loss="mse_softmax"))
     assert not checks_pass(task, replace(DEFAULT, loss="nll_log_softmax"))  # the same function: no gap
-    gap = checkable.quantities(values_of(replace(DEFAULT, loss="nll_log_softmax")))["gap_to_cross_entropy"]
+    same = values_from_state(replace(DEFAULT, loss="nll_log_softmax"))
+    gap = checkable.quantities(same)["gap_to_cross_entropy"]
     assert abs(gap) < 1e-6
 
 
 def test_the_step_a_loss_falls_below_a_level_moves_with_the_learning_rate():
-    slow, fast = (checkable.quantities(values_of(replace(BLOBS, lr=lr))) for lr in (0.02, 0.5))
+    slow, fast = (checkable.quantities(values_from_state(replace(BLOBS, lr=lr))) for lr in (0.02, 0.5))
     assert fast["step_below_0_5_nat"] < slow["step_below_0_5_nat"]
     task = ["below:step_below_0_5_nat:40"]
     assert checks_pass(task, replace(BLOBS, lr=0.5))
@@ -79,11 +74,18 @@ def test_the_step_a_loss_falls_below_a_level_moves_with_the_learning_rate():
 
 
 def test_a_level_never_reached_or_a_diverged_run_fails_every_check_on_it():
-    found = checkable.quantities(values_of(replace(DEFAULT, loss="keras_probs")))  # stuck: never below 0.1
+    stuck = values_from_state(replace(DEFAULT, loss="keras_probs"))  # never below 0.1
+    found = checkable.quantities(stuck)
     assert np.isnan(found["step_below_0_1_nat"])
     assert not checks_pass(["below:step_below_0_1_nat:1000"], replace(DEFAULT, loss="keras_probs"))
     diverging = replace(BLOBS, hidden=True, lr=100.0, epochs=10, seed=7)
-    found = checkable.quantities(values_of(diverging))
+    found = checkable.quantities(values_from_state(diverging))
     assert found["diverged"] == 1
     assert checks_pass(["near:diverged:1:0"], diverging)
     assert not checks_pass(["near:diverged:1:0"], BLOBS)
+
+
+def test_every_control_maps_to_one_field_and_back():
+    assert set(FIELD_OF_KEY) == {spec.key for spec in url_specs()}
+    state = replace(DEFAULT, dataset="moons", lr=0.05, sample=3)
+    assert state_from_values(values_from_state(state)) == state

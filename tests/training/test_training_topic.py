@@ -15,7 +15,7 @@ from snippet_runner import printed_by
 from tools import page_states
 from topics.shared.url_params import read_params
 from topics.training import data, figures, numbers, snippets, state, words
-from topics.training.state import TrainingState
+from topics.training.state import TrainingState, values_from_state
 
 DEFAULT = TrainingState()
 BLOBS = replace(DEFAULT, dataset="blobs", hidden=False, lr=0.1, batch_size=10, epochs=20)  # 320 steps
@@ -131,7 +131,7 @@ def test_a_diverging_run_gets_an_error_message_not_an_exception():
     assert kind == "error" and f"step {result.main.run.diverged_at}" in message
     table = words.mistakes_table(result, "en")
     assert table["What it does"][state.LOSSES.index("nll_log_softmax")].startswith("diverged at step")
-    diverging = values_of(replace(BLOBS, hidden=True, lr=100.0, epochs=10, seed=7))
+    diverging = values_from_state(replace(BLOBS, hidden=True, lr=100.0, epochs=10, seed=7))
     for page_figure in figures.page_figures(diverging).values():
         go.Figure(page_figure.figure.to_dict())
 
@@ -144,18 +144,8 @@ def test_an_empty_class_is_named():
     assert any(f"class {', '.join(map(str, missing))}" in message for message in warnings)
 
 
-def values_of(training_state):
-    keys = {
-        "dataset": "trn_data", "num_classes": "trn_classes", "noise": "trn_noise", "size": "trn_size",
-        "seed": "trn_seed", "hidden": "trn_hidden", "lr": "trn_lr", "momentum": "trn_momentum",
-        "weight_decay": "trn_wd", "batch_size": "trn_batch", "epochs": "trn_epochs", "loss": "trn_loss",
-        "label_smoothing": "trn_ls", "sample": "trn_sample", "speed": "trn_speed",
-    }  # fmt: skip
-    return {key: getattr(training_state, name) for name, key in keys.items()}
-
-
 def test_state_round_trips_through_the_url_specs():
-    values = values_of(DEFAULT)
+    values = values_from_state(DEFAULT)
     assert values == {spec.key: spec.default for spec in state.url_specs()}
     assert state.state_from_values(values) == DEFAULT
     valid, refused = read_params(
@@ -169,7 +159,7 @@ def test_state_round_trips_through_the_url_specs():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("dataset", ["blobs", "seed004"])
 def test_page_figures_are_valid_frames_included(lang, dataset):
-    values = values_of(replace(DEFAULT, dataset=dataset, hidden=True))
+    values = values_from_state(replace(DEFAULT, dataset=dataset, hidden=True))
     page_figures = figures.page_figures(values, lang, "dark" if lang == "zh" else "light")
     assert list(page_figures) == ["playback", "curves", "gradient_norm", "mistakes"]
     for page_figure in page_figures.values():

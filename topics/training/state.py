@@ -77,21 +77,22 @@ class TrainingState:
     speed: str = "1"
 
 
+# Each control's URL key and the TrainingState field it sets.
+FIELD_OF_KEY = {
+    "trn_data": "dataset", "trn_classes": "num_classes", "trn_noise": "noise", "trn_size": "size",
+    "trn_seed": "seed", "trn_hidden": "hidden", "trn_lr": "lr", "trn_momentum": "momentum",
+    "trn_wd": "weight_decay", "trn_batch": "batch_size", "trn_epochs": "epochs", "trn_loss": "loss",
+    "trn_ls": "label_smoothing", "trn_sample": "sample", "trn_speed": "speed",
+}  # fmt: skip
+
+
 def state_from_values(values):
-    return TrainingState(
-        dataset=values["trn_data"],
-        num_classes=values["trn_classes"],
-        noise=values["trn_noise"],
-        size=values["trn_size"],
-        seed=values["trn_seed"],
-        hidden=values["trn_hidden"],
-        lr=values["trn_lr"],
-        momentum=values["trn_momentum"],
-        weight_decay=values["trn_wd"],
-        batch_size=values["trn_batch"],
-        epochs=values["trn_epochs"],
-        loss=values["trn_loss"],
-        label_smoothing=values["trn_ls"],
-        sample=min(values["trn_sample"], training_size(values["trn_size"]) - 1),
-        speed=values["trn_speed"],
-    )
+    """The TrainingState of the control values (the followed sample kept inside the training set)."""
+    fields = {field: values[key] for key, field in FIELD_OF_KEY.items()}
+    fields["sample"] = min(fields["sample"], training_size(fields["size"]) - 1)
+    return TrainingState(**fields)
+
+
+def values_from_state(training_state):
+    """The control values that give `training_state` (the inverse of state_from_values)."""
+    return {key: getattr(training_state, field) for key, field in FIELD_OF_KEY.items()}
