@@ -59,6 +59,21 @@ def wait_for(condition, timeout_s=10.0):
     return condition()
 
 
+def wait_for_release(page, condition, timeout_ms=LOAD_TIMEOUT_MS):
+    """Wait until `condition()` (which reads `page.url`) holds, then until the page is idle.
+
+    A release sends the state at once, but on a loaded machine the rerun that writes the URL can start
+    later than wait_idle's settle: CI saw a wait_idle return with the URL of the state before the release.
+    So a test that reads the released state from the URL waits for it here. Playwright updates `page.url`
+    only while it handles the browser's events, hence `wait_for_timeout` rather than a sleep.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        assert time.monotonic() < deadline, f"the released state never reached the URL: {page.url}"
+        page.wait_for_timeout(50)
+    wait_idle(page, timeout_ms=timeout_ms)
+
+
 def drag(page, points):
     """Press the mouse at the first point and move through the others; the caller releases it."""
     page.mouse.move(*points[0])

@@ -9,6 +9,7 @@ problems in .st-key-bt_table_problems; URL state under bt_* keys.
 from __future__ import annotations
 
 import pytest
+from live import wait_for_release
 from playwright.sync_api import expect
 from st_harness import (
     ROOT,
@@ -80,7 +81,10 @@ def test_editing_a_cell_updates_the_loss_and_the_url(page):
     expected = fmt(batch.numbers.evaluate(batch.state.BatchState(logits=logits)).loss)
     # the edit's rerun: seen to take over expect's 5 s default with two test workers on two cores
     expect(page.locator(LOSS)).to_have_text(expected, timeout=30_000)
-    assert "bt_logits=2%2C1%2C0.1%3B0.5%2C2%2C3" in page.url or "bt_logits=2,1,0.1;0.5,2,3" in page.url
+    wait_for_release(
+        page,
+        lambda: "bt_logits=2%2C1%2C0.1%3B0.5%2C2%2C3" in page.url or "bt_logits=2,1,0.1;0.5,2,3" in page.url,
+    )
 
 
 def test_a_non_number_in_a_cell_is_named_and_the_loss_stays(page):

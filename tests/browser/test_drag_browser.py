@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 import pytest
+from live import wait_for_release
 from playwright.sync_api import expect
 from st_harness import ROOT, ConsoleRecorder, horizontal_overflow, wait_idle
 
@@ -94,9 +95,8 @@ def test_dragging_a_bar_moves_the_softmax_before_release_and_core_has_the_last_w
 
     page.mouse.up()
     expect(page.locator(LOSS)).to_have_text(core_loss_text(held))
-    wait_idle(page)
+    wait_for_release(page, lambda: f"pg_z1={held[1]:g}" in page.url)
     assert bar_values(page) == held
-    assert f"pg_z1={held[1]:g}" in page.url
 
 
 def test_keyboard_moves_a_bar_and_the_page_follows(page):

@@ -9,6 +9,7 @@ Contract (built by pages/frameworks.py): the page at /frameworks, titled "Framew
 from __future__ import annotations
 
 import pytest
+from live import wait_for_release
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
 
@@ -50,7 +51,7 @@ def test_symptom_finder_filters_the_cards_and_goes_into_the_url(page):
     expect(page.locator(".st-key-fw_matches")).to_contain_text("#3a")
     expect(page.locator(".st-key-fw_card_nll_probs")).to_be_visible()
     expect(page.locator(".st-key-fw_card_double_softmax")).to_have_count(0)
-    assert "fw_symptom=negative" in page.url
+    wait_for_release(page, lambda: "fw_symptom=negative" in page.url)
 
 
 def test_url_state_and_chinese(page):

@@ -11,6 +11,7 @@ exported figure) behind the download button .st-key-gr_map_download; the CE/MSE 
 from __future__ import annotations
 
 import pytest
+from live import wait_for_release
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
 
@@ -68,8 +69,7 @@ def test_a_click_on_the_map_moves_the_point_and_every_number(page):
     y = area["y"] + (high - z2) / (high - low) * area["height"]
     page.mouse.click(x, y)
     expect(page.locator(LOSS)).to_have_text(core_loss(gr_z1=z1, gr_z2=z2), timeout=LOAD_TIMEOUT_MS)
-    wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
-    assert "gr_z1=2" in page.url and "gr_z2=3" in page.url
+    wait_for_release(page, lambda: "gr_z1=2" in page.url and "gr_z2=3" in page.url)
     expect(page.locator(".st-key-gr_formulas")).to_contain_text(core_loss(gr_z1=z1, gr_z2=z2))
     expect(page.locator(EXCEPTION)).to_have_count(0)
 

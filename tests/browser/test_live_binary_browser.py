@@ -21,6 +21,7 @@ from live import (
     undimmed_numbers,
     url_values,
     wait_for,
+    wait_for_release,
 )
 from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
@@ -89,7 +90,7 @@ def test_dragging_the_point_moves_every_readout_before_release_and_core_has_the_
     held_numbers = undimmed_numbers(page, BOX)
     page.mouse.up()
     assert_nothing_stale(page, BOX, held_numbers)
-    assert "bin_z=-3" in page.url
+    wait_for_release(page, lambda: "bin_z=-3" in page.url)
     assert shown_cells(page) == core_cells(url_state(page)) == core_cells(held)
 
 
@@ -118,8 +119,7 @@ def test_the_float32_end_z_20_shows_what_the_frameworks_give(page):
     assert cells[1] == fmt(100 * (1 - np.float32(0.92)))  # BCELoss: p = 1 in float32, log(1 - p) clamped
     expect(page.locator(NOTE)).to_contain_text("p = 1")
     page.mouse.up()
-    wait_idle(page)
-    assert "bin_z=20" in page.url
+    wait_for_release(page, lambda: "bin_z=20" in page.url)
     expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(held)[0])
 
 
@@ -132,8 +132,7 @@ def test_probability_form_drags_p_to_0_and_keras_clips_it(page):
     assert cells == core_cells(held)
     assert cells[1] == fmt(np.float32(0.92) * 100) and cells[3] == "14.8286"  # BCELoss clamp, Keras clip
     page.mouse.up()
-    wait_idle(page)
-    assert "bin_p=0" in page.url
+    wait_for_release(page, lambda: "bin_p=0" in page.url)
     assert shown_cells(page) == core_cells(url_state(page))
 
 
@@ -144,8 +143,7 @@ def test_dragging_y_moves_the_readouts_and_releases_to_core(page):
     held = binary.state.BinaryState(y=0.3, pos_weight=2.0, smoothing=0.1)
     assert shown_cells(page) == core_cells(held)
     page.mouse.up()
-    wait_idle(page)
-    assert "bin_y=0.3" in page.url
+    wait_for_release(page, lambda: "bin_y=0.3" in page.url)
     expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(held)[0])
 
 
@@ -162,7 +160,7 @@ def test_keyboard_moves_the_point_and_y(page):
     expect(knob).to_have_attribute("aria-valuenow", "0")
     state = binary.state.BinaryState(z=2.25, y=0.0)
     expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(state)[0])
-    wait_idle(page)
+    wait_for_release(page, lambda: core_cells(url_state(page)) == core_cells(state))
     assert shown_cells(page) == core_cells(url_state(page)) == core_cells(state)
 
 
@@ -177,7 +175,7 @@ def test_touch_drag_of_the_point_at_390px_does_not_scroll(chromium, app_url):
             touch("touchMove", chart_point(page, z))
         assert wait_for(lambda: abs(float(page.locator(CHART).get_attribute("aria-valuenow")) - 8.0) < 0.2)
         touch("touchEnd", None)
-        wait_idle(page)
+        wait_for_release(page, lambda: abs(url_state(page).z - 8.0) < 0.2)
         state = url_state(page)
         assert abs(state.z - 8.0) < 0.2
         expect(page.locator(FIRST_LOSS)).to_have_text(core_cells(state)[0])

@@ -14,7 +14,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
-from live import assert_nothing_stale, dimmed_during_drag, exercise_query, undimmed_numbers, wait_for
+from live import (
+    assert_nothing_stale,
+    dimmed_during_drag,
+    exercise_query,
+    undimmed_numbers,
+    wait_for,
+    wait_for_release,
+)
 from phone import assert_touch_kept_the_page, main_scroll, phone_page
 from playwright.sync_api import expect
 from st_harness import wait_idle
@@ -102,7 +109,7 @@ def test_temperature_moves_every_number_during_the_drag_and_core_has_the_last_wo
     page.mouse.up()
     expect(page.locator(LOSS)).to_have_text(fmt(held.loss))
     assert_nothing_stale(page, BOX, held_numbers)
-    assert "pg_t=3" in page.url
+    wait_for_release(page, lambda: "pg_t=3" in page.url)
     assert fmt(url_readout(page).loss) == fmt(held.loss)
 
 
@@ -128,7 +135,7 @@ def test_soft_labels_drag_as_a_distribution_and_release_gives_cores_loss(page):
     held = preview_loss(page)
     page.mouse.up()
     expect(page.locator(LOSS)).to_have_text(held)
-    wait_idle(page)
+    wait_for_release(page, lambda: fmt(url_readout(page).loss) == held)
     released = url_readout(page)
     assert fmt(released.loss) == held
     assert_preview_is_core(page, released)
@@ -147,8 +154,7 @@ def test_true_class_follows_a_click_and_a_drag_across_the_target_row(page):
     expect(page.locator(f"{BOX} .dl-name-true")).to_have_text("★2")
     page.mouse.up()
     expect(page.locator(LOSS)).to_have_text(fmt(held.loss))
-    wait_idle(page)
-    assert "pg_class=2" in page.url
+    wait_for_release(page, lambda: "pg_class=2" in page.url)
     page.locator(TARGET_TRACKS).nth(0).click()
     expect(page.locator(LOSS)).to_have_text(DEFAULT_LOSS)
 
@@ -164,8 +170,7 @@ def test_smoothing_moves_live_and_releases_to_core(page):
     assert_preview_is_core(page, held)
     page.mouse.up()
     expect(page.locator(LOSS)).to_have_text(fmt(held.loss))
-    wait_idle(page)
-    assert "pg_eps=0.4" in page.url
+    wait_for_release(page, lambda: "pg_eps=0.4" in page.url)
 
 
 def test_keyboard_moves_the_temperature_the_smoothing_the_soft_labels_and_the_class(page):
@@ -190,15 +195,14 @@ def test_keyboard_moves_the_temperature_the_smoothing_the_soft_labels_and_the_cl
     expect(classes.nth(1)).to_be_focused()
     state = sample.SampleState(target_kind="smoothed", temperature=1.1, smoothing=0.2, true_class=1)
     expect(page.locator(LOSS)).to_have_text(fmt(sample.evaluate(state).loss))
-    wait_idle(page)
-    assert fmt(url_readout(page).loss) == fmt(sample.evaluate(state).loss)
+    wait_for_release(page, lambda: fmt(url_readout(page).loss) == fmt(sample.evaluate(state).loss))
 
     open_page(page, "pg_target=soft")
     weight = page.locator(TARGET_TRACKS).nth(1)
     weight.focus()
     weight.press("PageUp")  # 0.3 -> 0.4; the others share 0.6 as 0.6 : 0.1 did
     expect(weight).to_have_attribute("aria-valuetext", "0.400")
-    wait_idle(page)
+    wait_for_release(page, lambda: abs(url_readout(page).target[1] - 0.4) < 0.006)
     released = url_readout(page)
     np.testing.assert_allclose(released.target, [0.6 * 6 / 7, 0.4, 0.6 / 7], atol=0.006)
     expect(page.locator(LOSS)).to_have_text(fmt(released.loss))

@@ -11,6 +11,7 @@ picks one.
 from __future__ import annotations
 
 import pytest
+from live import wait_for_release
 from playwright.sync_api import expect
 from st_harness import ROOT, wait_charts, wait_idle
 
@@ -81,11 +82,11 @@ def test_the_switch_restyles_everything_and_holds_through_page_switches_and_link
 
     choose(page, "Light")
     assert_shows(page, "light", "/")
-    assert "theme=light" in page.url
+    wait_for_release(page, lambda: "theme=light" in page.url)
 
     page.get_by_role("link", name="Binary").click()
     assert_shows(page, "light", "/binary")
-    assert "theme=light" in page.url
+    wait_for_release(page, lambda: "theme=light" in page.url)
     expect(page.locator(".st-key-theme [role=radio][aria-checked=true]")).to_have_text("Light")
 
     page.reload()  # a new session from the link
@@ -95,7 +96,7 @@ def test_the_switch_restyles_everything_and_holds_through_page_switches_and_link
     assert_shows(page, "dark", "/binary")
     page.get_by_role("link", name="Playground").click()
     assert_shows(page, "dark", "/")
-    assert "theme=dark" in page.url
+    wait_for_release(page, lambda: "theme=dark" in page.url)
 
     page.emulate_media(color_scheme="light")
     choose(page, "Auto")  # back to the device's theme, and out of the URL

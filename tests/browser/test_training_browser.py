@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from live import wait_for_release
 from playwright.sync_api import expect
 from st_harness import ROOT, horizontal_overflow, screenshot, wait_charts, wait_idle
 
@@ -97,7 +98,7 @@ def test_switching_on_a_mistake_retrains_and_changes_the_url(page):
     wait_idle(page, timeout_ms=LOAD_TIMEOUT_MS)
     expect(page.locator(EXCEPTION)).to_have_count(0)
     expect(page.locator(".st-key-trn_metrics")).not_to_have_text(before)
-    assert "trn_loss=softmax_ce" in page.url
+    wait_for_release(page, lambda: "trn_loss=softmax_ce" in page.url, timeout_ms=LOAD_TIMEOUT_MS)
     assert frame(page) == 0  # a new run starts at step 0
 
 
