@@ -82,11 +82,16 @@ class MessageCache:
     """The browser's cache of large messages (Streamlit's ForwardMessageCache): a message the server marks
     cacheable (an element of 10 kB or more) is kept under its hash, every rerun request lists the hashes
     kept, and the server then sends an element that did not change as a short reference (`ref_hash`)
-    instead of the whole message. A message not sent or referenced for MAX_CACHED_MESSAGE_AGE runs goes."""
+    instead of the whole message. A message not sent or referenced for MAX_CACHED_MESSAGE_AGE runs goes,
+    counted as the browser counts them (its ForwardMessageCache.incrementRunCount): a run that ended early
+    for a rerun does not count, and a fragment run ages only that fragment's messages. Counting those runs
+    too made the client drop messages the server still listed for it (st.rerun reuses the first run's
+    hashes): 4 of 454 changes at 30 students failed with "referred to a message not in the cache"."""
 
     def __init__(self):
         self.messages = {}  # hash -> ForwardMsg
         self.last_used = {}  # hash -> the run count when it was last sent or referenced
+        self.fragment_of = {}  # hash -> the fragment that drew the message ("" outside fragments)
         self.runs = 0
 
     def hashes(self):
@@ -105,12 +110,17 @@ class MessageCache:
         if message.metadata.cacheable and message.hash:
             self.messages[message.hash] = message
             self.last_used[message.hash] = self.runs
+            self.fragment_of[message.hash] = message.delta.fragment_id if message.HasField("delta") else ""
         return message
 
-    def run_finished(self):
+    def run_finished(self, fragment_id=""):
+        """A run finished (a fragment run if `fragment_id`): drop the messages it left unused too long."""
         self.runs += 1
-        for old in [h for h, run in self.last_used.items() if self.runs - run > MAX_CACHED_MESSAGE_AGE]:
-            del self.messages[old], self.last_used[old]
+        for old, run in list(self.last_used.items()):
+            if fragment_id and self.fragment_of[old] != fragment_id:
+                continue  # a fragment run does not touch the rest of the page
+            if self.runs - run > MAX_CACHED_MESSAGE_AGE:
+                del self.messages[old], self.last_used[old], self.fragment_of[old]
 
 
 class SessionError(Exception):
@@ -184,7 +194,7 @@ class StreamlitSession:
         state.context_info.url = f"{self.base_url}/{self.page}"
         started = time.perf_counter()
         self.socket.send_binary(message.SerializeToString())
-        return self._read_run(started)
+        return self._read_run(started, fragment_id)
 
     def set_slider(self, slider, value):
         """Move one slider to `value` (the browser sends a slider's value as a one-element double array)."""
@@ -202,7 +212,7 @@ class StreamlitSession:
         self.page, self.page_script_hash = url_path, hashes[url_path]
         return self.rerun()
 
-    def _read_run(self, started):
+    def _read_run(self, started, fragment_id=""):
         result = RunResult(seconds=0.0, status="")
         while True:
             message = ForwardMsg()
@@ -230,9 +240,10 @@ class StreamlitSession:
             elif kind == "delta":
                 self._read_delta(message.delta, result)
             elif kind == "script_finished":
-                self.message_cache.run_finished()
                 if message.script_finished == FINISHED.FINISHED_EARLY_FOR_RERUN:
                     continue  # the script reruns at once (st.rerun); wait for that run
+                fragment_run = message.script_finished == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+                self.message_cache.run_finished(fragment_id if fragment_run else "")
                 result.seconds = time.perf_counter() - started
                 result.status = FINISHED.Name(message.script_finished)
                 for key, slider in result.sliders.items():
