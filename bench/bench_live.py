@@ -155,7 +155,8 @@ CONTROLS = [
 def points_of(page, control: Control, moves: int, reverse: bool) -> list[tuple[float, float]]:
     """The press point and `moves` points after it, start -> end (or back), in viewport pixels."""
     handle = page.locator(control.handle).nth(control.index)
-    handle.scroll_into_view_if_needed()
+    # Centred, not just into view: at the top edge the press can land on Streamlit's fixed header.
+    handle.evaluate("(el) => el.scrollIntoView({block: 'center'})")
     box = handle.bounding_box()
     if control.across:
         row = page.locator(control.across)

@@ -1,6 +1,6 @@
 """Load test: simulated students (bench/load/locustfile.py) against the app as the Docker image runs it.
 
-    python bench/bench_load.py                      # 1, 10, 30, 60 students, 60 s each, one server
+    python bench/bench_load.py                      # 1, 10, 30, 60 students, 60 s each (1: 180 s), one server
     python bench/bench_load.py --soak-minutes 10    # then 30 students for 10 minutes
     python bench/bench_load.py --balancer           # two replicas behind HAProxy (deploy/haproxy.cfg)
     python bench/bench_load.py --smoke              # 3 students for a few seconds (the test suite's)
@@ -8,10 +8,11 @@
 First, with the server to itself, the server's CPU per slider change on each page (bench/load/
 cpu_per_page.py: one student at a time, the server process's CPU seconds), so the expensive page is
 visible. Then, for each class size it prints the time from a slider change to script_finished (median,
-p90), the page opens, errors, the server's CPU (% of one core, averaged over the level) and memory (RSS at the
-end of the level, then after every session closed), and the load average of the machine, which is
-shared: read the numbers next to it. Every server it starts is stopped at the end. Not a test: the
-figures go to the README by hand.
+p90; and per page, and once the whole class has arrived), the page opens, errors, the server's CPU (% of
+one core, averaged over the level) and memory (RSS at the end of the level, then after every session
+closed), and the load average of the machine, which is shared: read the numbers next to it. The
+one-student level is the reference of the p90 rule: its student visits the pages of the class mix.
+Every server it starts is stopped at the end. Not a test: the figures go to the README by hand.
 """
 
 from gevent import monkey
@@ -48,6 +49,13 @@ from st_harness import sigterm_as_exit  # noqa: E402
 # pause. Not shorter: on a starved machine a reconnect can take seconds, and must still find its session.
 SESSION_TTL_S = 30
 MB = 1024 * 1024
+# The one-student level is the p90 rule's reference: its student visits page after page of the class mix
+# (a newly drawn page every few actions) for 3 levels' time, ~60 changes over ~12 pages, so the reference
+# is the class mix's, as the levels above it are. One page for one level gave a p90 of 25 ms in one run
+# and 90 ms in the next (20 changes on whichever page the one draw gave).
+ONE_STUDENT_LENGTH = 3
+ONE_STUDENT_ACTIONS_PER_VISIT = 5
+ARRIVED_AFTER_S = 15.0  # a class arrives over ~10 s (students / 10 a second), then opens its pages
 SESSION_STATE_BYTES = 'cache_memory_bytes{cache_type="st_session_state",cache=""}'
 
 
@@ -73,6 +81,11 @@ class Level:
     session_state_kb_after_close: float = 0.0
     replicas: dict = field(default_factory=dict)
     load_average: str = ""
+    slider_by_page: dict = field(default_factory=dict)  # page -> (changes, median ms, p90 ms)
+    # The changes made once the whole class has arrived (ARRIVED_AFTER_S after the first student): the
+    # p90 above includes the changes that queued behind 30 page opens (each a full run of a page).
+    slider_p90_arrived_ms: float = float("nan")
+    slider_changes_arrived: int = 0
 
 
 class Recorder:
@@ -82,8 +95,9 @@ class Recorder:
         self.samples = []
         environment.events.request.add_listener(self.on_request)
 
-    def on_request(self, request_type, name, response_time, exception=None, **_):
-        self.samples.append((request_type, name, response_time, exception))
+    def on_request(self, request_type, name, response_time, exception=None, context=None, **_):
+        page = (context or {}).get("page")
+        self.samples.append((request_type, name, response_time, exception, page, time.monotonic()))
 
 
 def percentile(values, fraction):
@@ -97,9 +111,11 @@ def percentile(values, fraction):
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def summarise(level, samples):
+def summarise(level, samples, arrived_at=float("inf")):
     times = {"slider": [], "open": [], "state": []}
-    for request_type, name, response_time, exception in samples:
+    slider_by_page = {}
+    arrived = []
+    for request_type, name, response_time, exception, page, at in samples:
         if request_type == "replica":
             level.replicas[name] = level.replicas.get(name, 0) + 1
             continue
@@ -109,7 +125,17 @@ def summarise(level, samples):
                 level.error_samples.append(f"{name}: {exception}")
         else:
             times[name].append(response_time)
+            if name == "slider" and at >= arrived_at:
+                arrived.append(response_time)
+            if name == "slider":
+                slider_by_page.setdefault(page or "/", []).append(response_time)
+    level.slider_by_page = {
+        page: (len(ms), statistics.median(ms), percentile(ms, 0.9))
+        for page, ms in sorted(slider_by_page.items())
+    }
     level.slider_changes = len(times["slider"])
+    level.slider_changes_arrived = len(arrived)
+    level.slider_p90_arrived_ms = percentile(arrived, 0.9)
     level.state_checks = len(times["state"])
     if times["slider"]:
         level.slider_median_ms = statistics.median(times["slider"])
@@ -194,6 +220,7 @@ class Bench:
         cpu_before = self.cpu_seconds()
         self.client.cpu_percent(None)
         runner.start(students, spawn_rate=max(1.0, students / 10))  # a class arrives over ~10 s
+        arrived_at = time.monotonic() + ARRIVED_AFTER_S
         if on_warm is not None:
             gevent.sleep(min(60, seconds / 2))
             on_warm(self.rss_mb())
@@ -208,7 +235,7 @@ class Bench:
         level.load_average = " ".join(f"{value:.1f}" for value in os.getloadavg())
         runner.quit()
         locustfile.close_all_sessions()
-        summarise(level, recorder.samples)
+        summarise(level, recorder.samples, arrived_at)
         if level.slider_changes:
             # All the server's work (opens and checks too) per slider change. Less sensitive to the rest
             # of the machine than the latencies, but not immune: when the server is starved of CPU,
@@ -241,6 +268,14 @@ def print_table(levels, title):
             f"{level.sessions_after_close} after all closed; session state "
             f"{level.session_state_kb_at_end:.1f} kB -> {level.session_state_kb_after_close:.1f} kB"
         )
+    for level in levels:  # how much of the tail is the class arriving
+        print(
+            f"  {level.students} students: once the class had arrived ({ARRIVED_AFTER_S:.0f} s on): slider "
+            f"change p90 {level.slider_p90_arrived_ms:.0f} ms over {level.slider_changes_arrived} changes"
+        )
+    for level in levels:  # which page makes the tail
+        by_page = ", ".join(f"{page} {p90:.0f} ({n})" for page, (n, _, p90) in level.slider_by_page.items())
+        print(f"  {level.students} students: slider change p90 ms by page (changes): {by_page}")
     for level in levels:
         for sample in level.error_samples:
             print(f"  error at {level.students} students: {sample}")
@@ -363,11 +398,15 @@ def main():
                 "class_mix_median_ms": class_median,
             }
         for students in (int(n) for n in args.levels.split(",")):
-            level = bench.run(students, args.seconds)
+            reference = students == 1 and not args.smoke
+            seconds = args.seconds * (ONE_STUDENT_LENGTH if reference else 1)
+            locustfile.Student.actions_per_visit = ONE_STUDENT_ACTIONS_PER_VISIT if reference else 0
+            level = bench.run(students, seconds)
+            locustfile.Student.actions_per_visit = 0
             if not args.smoke:
                 bench.release(level)
             results["levels"].append(level)
-            print_table([level], f"{students} students, {args.seconds:.0f} s")
+            print_table([level], f"{students} students, {seconds:.0f} s")
         if args.soak_minutes:
             warm = {}
             soak = bench.run(30, args.soak_minutes * 60, on_warm=lambda rss: warm.setdefault("rss_mb", rss))

@@ -38,13 +38,30 @@ MOVES_JS = """
 STATS_JS = "(el, instance) => JSON.parse(JSON.stringify(new Function('el', 'return ' + instance)(el).stats))"
 
 
+DRAGGING_JS = "(el, instance) => !!new Function('el', 'return ' + instance)(el).dragging"
+
+
+def press(page, handle, instance: str, point, attempts: int = 3) -> None:
+    """Press the mouse at `point` until the component holds a drag. A press that lands while the page
+    is still redrawing the component after the last release starts none (bench_live's third drag of a
+    logit bar once did, on a quiet machine): let go, wait, press again."""
+    for _ in range(attempts):
+        page.mouse.move(*point)
+        page.mouse.down()
+        if handle.evaluate(DRAGGING_JS, instance):
+            return
+        page.mouse.up()
+        wait_idle(page)
+        page.wait_for_timeout(500)
+    raise RuntimeError(f"{attempts} presses at {point} started no drag of {instance}")
+
+
 def timed_drag(page, handle, instance: str, points, rate_hz: float, loss: str, chart: str) -> dict:
     """Press `handle` (a locator) at points[0], move through the other points at `rate_hz`, release; the
     component instance is the JS expression `instance` of the pressed element `el`. Returns the drag's
     figures (drag_figures) with release_loss_ms / release_chart_ms: pointerup -> the text at selector
     `loss` and the Plotly chart at `chart` changed (None if not within 15 s; `why` says which)."""
-    page.mouse.move(*points[0])
-    page.mouse.down()
+    press(page, handle, instance, points[0])
     down = handle.evaluate(STATS_JS, instance)  # the press itself moves the control: not counted
     handle.evaluate(MOVES_JS, [instance, points[1:], 1000 / rate_hz])
     held = handle.evaluate(STATS_JS, instance)
