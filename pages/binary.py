@@ -12,6 +12,7 @@ from ui.controls import locked, radio, slider
 from ui.editable_table import matrix_tables
 from ui.errors import friendly_fragment
 from ui.language import current_language, labels, paragraphs, t
+from ui.layout import controls_and_view
 from ui.live_binary import live_binary
 from ui.live_math import live_dependent
 from ui.readouts import arrow_table, latex_blocks, metric_row
@@ -37,7 +38,6 @@ def link_prediction(moved=None):
 
 
 def controls():
-    st.header(t("bin.controls"))
     radio(SPEC["bin_form"], t("bin.form"), horizontal=True, format_func=labels("bin.form"))
     with live_dependent("bin_sliders"):  # the chart moves them too; the linked z or p is in its readout
         if st.session_state.bin_form == "logit":
@@ -118,7 +118,8 @@ def prediction_view(lang):
         st.rerun()
     link_prediction()
     readout = binary.numbers.evaluate(state := binary.state.state_from_values(current_values(SPECS)))
-    control_column, view_column = st.columns([1, 2], gap="large")
+    st.header(t("bin.controls"))  # over both columns: on a phone the chart comes first (controls_and_view)
+    control_column, view_column = controls_and_view("bin_layout")
     with view_column:  # the live chart's readout is the page's: every loss, H(y), KL and both gradients
         live_data = binary.figures.live_data(state, readout, lang)
         live_binary("bin_live", live_data, to_values=binary.state.released)

@@ -13,6 +13,7 @@ from ui.charts import figure_download, show_figure
 from ui.controls import locked, slider
 from ui.errors import friendly_fragment
 from ui.language import current_language, paragraphs, t
+from ui.layout import controls_and_view
 from ui.live_landscape import live_landscape
 from ui.live_math import live_dependent
 from ui.readouts import latex_blocks, text_table
@@ -92,14 +93,14 @@ def landscape_panel(lang):
     state = gradient.state.state_from_values(values)
     st.header(t("gr.landscape_title"))
     st.write(t("gr.landscape_intro"))
-    left, right = st.columns(2)
-    slider(SPEC["gr_lr"], t("gr.learning_rate"), left)
-    slider(SPEC["gr_steps"], t("gr.steps"), right)
     land = gradient.numbers.landscape(state, values["gr_lr"], values["gr_steps"])
     theme = chart_theme()
     live_landscape(
         "gr_live", gradient.figures.live_data(state, land, values, lang, theme), on_release=drag_point
     )
+    left, right = st.columns(2)  # below the map, which a phone then shows sooner
+    slider(SPEC["gr_lr"], t("gr.learning_rate"), left)
+    slider(SPEC["gr_steps"], t("gr.steps"), right)
     with live_dependent("gr_map_words"):
         with st.container(key="gr_path_caption"):
             st.caption(gradient.words.landscape_caption(land, values, lang))
@@ -146,7 +147,7 @@ refused_notice(refused, "gr_notice")
 
 state = gradient.state.state_from_values(current_values(SPECS))
 readout = sample.evaluate(state)
-control_column, view_column = st.columns([1, 2], gap="large")
+control_column, view_column = controls_and_view("gr_layout")  # on a phone: the map first
 with view_column:
     landscape_panel(lang)
 with control_column:

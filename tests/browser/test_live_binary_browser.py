@@ -218,3 +218,16 @@ def test_a_hidden_label_is_not_shown_in_the_chart(page):
     open_page(page, exercise_query(hide="bin_y"))
     expect(page.locator(Y_KNOB)).to_be_hidden()
     expect(page.locator(CHART)).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_phone_opens_on_the_chart_and_a_laptop_shows_the_controls_beside_it(page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    open_page(page)
+    chart = page.locator(BOX).bounding_box()
+    sliders = page.locator(".st-key-live_dep_bin_sliders").bounding_box()
+    if width == 390:  # stacked: the chart, then the controls; its top within the first screen
+        assert chart["y"] < 844  # the page opens unscrolled
+        assert chart["y"] < sliders["y"]
+    else:
+        assert sliders["x"] < chart["x"]

@@ -153,3 +153,15 @@ def test_an_exercise_that_hides_the_point_does_not_show_the_map(page):
     open_page(page, exercise_query(hide="gr_z2"))
     expect(page.locator(MAP)).to_be_hidden()
     expect(page.locator(f"{BOX} .ll-map")).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_phone_shows_the_map_before_the_logit_sliders_and_a_laptop_beside_them(page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    open_page(page)
+    map_box = page.locator(BOX).bounding_box()
+    sliders = page.locator(".st-key-live_dep_gr_point_sliders").bounding_box()
+    if width == 390:
+        assert map_box["y"] < sliders["y"]
+    else:
+        assert sliders["x"] < map_box["x"]
