@@ -194,7 +194,7 @@ def reliability_chart(analysis, num_bins, lang, theme="light"):
         xaxis={"range": [0, 1.02], "title": {"text": text(lang, "mo.fig.confidence")}, "tickformat": ".0%"},
         yaxis={"range": [0, 1.02], "title": {"text": text(lang, "mo.fig.accuracy")}, "tickformat": ".0%"},
         legend={"orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"},
-        margin={"b": 120},
+        margin={"l": 64, "b": 120},  # the template's 48 px put "accuracy" over the "100%" ticks
     )
     words = {
         "before": fmt(before.ece),
