@@ -125,10 +125,10 @@ def summarise(level, samples, arrived_at=float("inf")):
                 level.error_samples.append(f"{name}: {exception}")
         else:
             times[name].append(response_time)
-            if name == "slider" and at >= arrived_at:
-                arrived.append(response_time)
             if name == "slider":
                 slider_by_page.setdefault(page or "/", []).append(response_time)
+                if at >= arrived_at:
+                    arrived.append(response_time)
     level.slider_by_page = {
         page: (len(ms), statistics.median(ms), percentile(ms, 0.9))
         for page, ms in sorted(slider_by_page.items())

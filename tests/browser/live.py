@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from st_harness import wait_idle
 
 from topics.shared.url_params import read_params
+from ui.readouts import NARROW
 
 LOAD_TIMEOUT_MS = 90_000
 STALE_CLASS = "cee-live-stale"  # on <body> while the page's live_dep_* containers are stale
@@ -72,6 +73,17 @@ def wait_for_release(page, condition, timeout_ms=LOAD_TIMEOUT_MS):
         assert time.monotonic() < deadline, f"the released state never reached the URL: {page.url}"
         page.wait_for_timeout(50)
     wait_idle(page, timeout_ms=timeout_ms)
+
+
+def assert_view_first_on_a_phone(page, width, view, controls):
+    """At a phone's `width` (ui.layout.controls_and_view stacks the columns) the `view` element is above
+    the `controls` element; on a laptop the controls are beside it, on its left. The view's box."""
+    view_box, controls_box = page.locator(view).bounding_box(), page.locator(controls).bounding_box()
+    if width <= NARROW:
+        assert view_box["y"] < controls_box["y"]
+    else:
+        assert controls_box["x"] < view_box["x"]
+    return view_box
 
 
 def drag(page, points):

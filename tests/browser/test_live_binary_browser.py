@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from live import (
     assert_nothing_stale,
+    assert_view_first_on_a_phone,
     dimmed_during_drag,
     drag,
     exercise_query,
@@ -224,10 +225,5 @@ def test_a_hidden_label_is_not_shown_in_the_chart(page):
 def test_a_phone_opens_on_the_chart_and_a_laptop_shows_the_controls_beside_it(page, width):
     page.set_viewport_size({"width": width, "height": 844})
     open_page(page)
-    chart = page.locator(BOX).bounding_box()
-    sliders = page.locator(".st-key-live_dep_bin_sliders").bounding_box()
-    if width == 390:  # stacked: the chart, then the controls; its top within the first screen
-        assert chart["y"] < 844  # the page opens unscrolled
-        assert chart["y"] < sliders["y"]
-    else:
-        assert sliders["x"] < chart["x"]
+    chart = assert_view_first_on_a_phone(page, width, BOX, ".st-key-live_dep_bin_sliders")
+    assert chart["y"] < 844  # within the first screen (the page opens unscrolled)

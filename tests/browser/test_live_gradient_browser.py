@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from live import (
     assert_nothing_stale,
+    assert_view_first_on_a_phone,
     dimmed_during_drag,
     drag,
     exercise_query,
@@ -159,9 +160,4 @@ def test_an_exercise_that_hides_the_point_does_not_show_the_map(page):
 def test_a_phone_shows_the_map_before_the_logit_sliders_and_a_laptop_beside_them(page, width):
     page.set_viewport_size({"width": width, "height": 844})
     open_page(page)
-    map_box = page.locator(BOX).bounding_box()
-    sliders = page.locator(".st-key-live_dep_gr_point_sliders").bounding_box()
-    if width == 390:
-        assert map_box["y"] < sliders["y"]
-    else:
-        assert sliders["x"] < map_box["x"]
+    assert_view_first_on_a_phone(page, width, BOX, ".st-key-live_dep_gr_point_sliders")
