@@ -193,8 +193,10 @@ def reliability_chart(analysis, num_bins, lang, theme="light"):
         height=420,
         xaxis={"range": [0, 1.02], "title": {"text": text(lang, "mo.fig.confidence")}, "tickformat": ".0%"},
         yaxis={"range": [0, 1.02], "title": {"text": text(lang, "mo.fig.accuracy")}, "tickformat": ".0%"},
-        legend={"orientation": "h", "y": -0.2, "x": 0, "yanchor": "top"},
-        margin={"l": 64, "b": 120},  # the template's 48 px put "accuracy" over the "100%" ticks
+        # At the figure's foot, not below the plot: on a phone the legend wraps to three lines and, hung
+        # from the plot, ran into the axis title.
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        margin={"l": 64, "b": 130},  # the template's 48 px put "accuracy" over the "100%" ticks
     )
     words = {
         "before": fmt(before.ece),
