@@ -122,17 +122,29 @@ def cross_entropy_at_labels(
 ):
     """cross_entropy with class indices on arguments already checked (the formula in its docstring):
     class-last logits, labels (0 where ignored), the counted mask, w_{y_n} per sample (class_index_target),
-    the class weight or None, eps and the reduction. cross_entropy calls it after its checks; a loop that
-    checked its data once (core.training) calls it directly."""
-    denominator = target_weight.sum()
-    picked = log_softmax_at(class_last, labels)
-    nll_part = _reduce(weighted_nll(picked, target_weight, counted), reduction, denominator)
+    the class weight or None, eps and the reduction. cross_entropy calls it after its checks."""
+    if label_smoothing == 0.0:  # only log p_y is needed: no whole log-softmax array
+        picked = log_softmax_at(class_last, labels)
+        return _reduce(weighted_nll(picked, target_weight, counted), reduction, target_weight.sum())
+    log_probs = log_softmax(class_last, axis=-1)
+    return cross_entropy_of_log_probs(
+        log_probs, labels, counted, target_weight, class_weight, label_smoothing, reduction
+    )
+
+
+def cross_entropy_of_log_probs(
+    log_probs, labels, counted, target_weight, class_weight, label_smoothing, reduction
+):
+    """cross_entropy_at_labels from log p = log_softmax(z) already computed (the arguments otherwise the
+    same): (1 - eps) * nll_loss(log p, y, w) + eps / C * (-sum_k w_k log p_k, reduced alike). A loop that
+    also needs p for the gradient (core.training: p = exp(log p), as torch's backward takes it) computes
+    the log-softmax once."""
+    nll_part = nll_at_labels(log_probs, labels, counted, target_weight, reduction)
     if label_smoothing == 0.0:
         return nll_part
-    log_probs = log_softmax(class_last, axis=-1)
     uniform_nll = np.where(counted, -_weighted(log_probs, class_weight).sum(axis=-1), 0)
-    smooth_part = _reduce(uniform_nll.astype(class_last.dtype, copy=False), reduction, denominator)
-    share = smoothing_share(label_smoothing, class_last.shape[-1])
+    smooth_part = _reduce(uniform_nll.astype(log_probs.dtype, copy=False), reduction, target_weight.sum())
+    share = smoothing_share(label_smoothing, log_probs.shape[-1])
     return (1 - label_smoothing) * nll_part + smooth_part * share
 
 
@@ -460,8 +472,10 @@ def _divide_by_temperature(x, temperature):
 def _finite_max(x, axis):
     """The max along `axis` (kept), with non-finite maxima replaced by 0 so that subtracting it never
     makes inf - inf."""
-    peak = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # -inf (then 0) along an empty axis
-    return np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
+    peak = x.max(axis=axis, keepdims=True, initial=-np.inf)  # -inf (then 0) along an empty axis
+    if not np.isfinite(peak).all():  # rare: checked first because np.where costs a small batch more
+        peak = np.where(np.isfinite(peak), peak, 0)
+    return peak.astype(x.dtype, copy=False)
 
 
 def _shift_by_max(x, axis):

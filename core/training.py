@@ -113,9 +113,9 @@ def gradient_norm(grads):
 
 
 # The objectives: (logits, targets) -> (loss, dL/dlogits), on arguments `train` checked once per run. Each
-# calls the same kernels as core's public, checked functions (losses.cross_entropy_at_labels is what
-# losses.cross_entropy computes after its checks), so the loop runs without checking every step and
-# each formula is still written once.
+# calls the same kernels as core's public, checked functions (losses.cross_entropy_of_log_probs and
+# nll_at_labels are what losses.cross_entropy and nll_loss compute after their checks), so the loop runs
+# without checking every step and each formula is still written once.
 
 
 @dataclass(frozen=True)
@@ -141,15 +141,12 @@ class Targets:
 
 
 def cross_entropy(logits, targets):
-    """nn.CrossEntropyLoss(weight, label_smoothing)(z, y); dL/dz = (p - y) / N without options."""
-    probs = losses.softmax(logits, axis=1)
-    return _cross_entropy_at_labels(logits, probs, targets)
-
-
-def _cross_entropy_at_labels(logits, probs, targets):
-    """(CrossEntropyLoss of logits, its gradient), p = softmax(logits) given (the gradient reuses it)."""
+    """nn.CrossEntropyLoss(weight, label_smoothing)(z, y); dL/dz = (p - y) / N without options, with
+    p = exp(log_softmax(z)): the log-softmax is computed once for the loss and the gradient."""
+    log_probs = losses.log_softmax(logits, axis=1)
     arguments = (targets.labels, targets.counted, targets.target_weight, targets.class_weight)
-    loss = losses.cross_entropy_at_labels(logits, *arguments, targets.label_smoothing, "mean")
+    loss = losses.cross_entropy_of_log_probs(log_probs, *arguments, targets.label_smoothing, "mean")
+    probs = np.exp(log_probs, out=log_probs)  # the log-probabilities are not needed any more
     return loss, gradients.cross_entropy_at_labels(probs, *arguments, targets.label_smoothing, "mean")
 
 
@@ -171,7 +168,7 @@ def softmax_then_cross_entropy(logits, targets):
     """Mistake: nn.CrossEntropyLoss()(F.softmax(z, dim=1), y): a second softmax over probabilities, so
     the loss cannot fall below -log(e / (e + C - 1)) and the gradient is squeezed."""
     probs = losses.softmax(logits, axis=1)
-    loss, upstream = _cross_entropy_at_labels(probs, losses.softmax(probs, axis=1), targets)
+    loss, upstream = cross_entropy(probs, targets)
     return loss, gradients.softmax_backward(probs, upstream, axis=1)
 
 
