@@ -11,6 +11,7 @@ from topics.registry import PAGES
 from ui.accessibility import accessibility_fixes
 from ui.errors import friendly_errors
 from ui.exercise import presenter_mode
+from ui.garbage_collection import freeze_after_first_run
 from ui.history import one_history_entry_per_page
 from ui.language import language_switch, t
 from ui.theme import theme_switch, watch_theme
@@ -37,3 +38,4 @@ navigation = [
 page = st.navigation(navigation)
 with friendly_errors():  # visitors see an error id, the server log the traceback
     page.run()
+freeze_after_first_run(page.url_path)  # what the page imported stays: keep the collector off it
