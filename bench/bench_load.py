@@ -20,10 +20,13 @@ from gevent import monkey
 monkey.patch_all()  # before anything imports socket or ssl: Locust's users are greenlets
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import shutil  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -86,6 +89,10 @@ class Level:
     # p90 above includes the changes that queued behind 30 page opens (each a full run of a page).
     slider_p90_arrived_ms: float = float("nan")
     slider_changes_arrived: int = 0
+    # The replicas' cyclic garbage collector during the level (bench/load/gc_timing): per generation
+    # (young, middle, full) the collections and the seconds they took.
+    gc_collections: list = field(default_factory=lambda: [0, 0, 0])
+    gc_seconds: list = field(default_factory=lambda: [0.0, 0.0, 0.0])
 
 
 class Recorder:
@@ -143,6 +150,26 @@ def summarise(level, samples, arrived_at=float("inf")):
     level.open_p90_ms = percentile(times["open"], 0.9)
 
 
+GC_TIMING = Path(__file__).resolve().parent / "load" / "gc_timing"  # its sitecustomize times collections
+
+
+@contextlib.contextmanager
+def gc_timing(file_prefix):
+    """While servers start: their Python imports bench/load/gc_timing/sitecustomize.py, which writes the
+    collector's totals to `file_prefix`.<pid>."""
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "CEE_GC_TIMING_FILE")}
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GC_TIMING), saved["PYTHONPATH"]]))
+    os.environ["CEE_GC_TIMING_FILE"] = str(file_prefix)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 class Bench:
     def __init__(self, balancer):
         # Deep sizes of session state in /_stcore/metrics (without it Streamlit reports the item count
@@ -153,8 +180,10 @@ class Bench:
         self.balancer = Balancer(self.replicas) if balancer else None
 
     def __enter__(self):
+        self.gc_folder = Path(tempfile.mkdtemp(prefix="cee-gc-"))
         try:
-            start_all(self.replicas)
+            with gc_timing(self.gc_folder / "replica"):
+                start_all(self.replicas)
             if self.balancer:
                 self.balancer.start()
         except BaseException:
@@ -169,6 +198,19 @@ class Bench:
             self.balancer.stop()
         for replica in self.replicas:
             replica.stop()
+        shutil.rmtree(self.gc_folder, ignore_errors=True)
+
+    def gc_totals(self):
+        """(collections, seconds) per generation, summed over the replicas, so far."""
+        collections, seconds = [0, 0, 0], [0.0, 0.0, 0.0]
+        for path in self.gc_folder.glob("replica.*"):
+            try:
+                totals = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue  # being replaced this instant: the next level's reading counts it
+            collections = [a + b for a, b in zip(collections, totals["collections"], strict=True)]
+            seconds = [a + b for a, b in zip(seconds, totals["seconds"], strict=True)]
+        return collections, seconds
 
     @property
     def url(self):
@@ -219,6 +261,7 @@ class Bench:
         self.cpu_percent()
         cpu_before = self.cpu_seconds()
         self.client.cpu_percent(None)
+        gc_before = self.gc_totals()
         runner.start(students, spawn_rate=max(1.0, students / 10))  # a class arrives over ~10 s
         arrived_at = time.monotonic() + ARRIVED_AFTER_S
         if on_warm is not None:
@@ -229,6 +272,10 @@ class Bench:
             gevent.sleep(seconds)
         level.cpu_percent = self.cpu_percent()
         cpu_used = self.cpu_seconds() - cpu_before
+        time.sleep(1.1)  # the replicas write their collector's totals once a second
+        gc_after = self.gc_totals()
+        level.gc_collections = [b - a for a, b in zip(gc_before[0], gc_after[0], strict=True)]
+        level.gc_seconds = [b - a for a, b in zip(gc_before[1], gc_after[1], strict=True)]
         level.client_cpu_percent = self.client.cpu_percent(None)
         level.rss_mb = self.rss_mb()
         level.sessions_at_end, level.session_state_kb_at_end = self.sessions()
@@ -276,6 +323,14 @@ def print_table(levels, title):
     for level in levels:  # which page makes the tail
         by_page = ", ".join(f"{page} {p90:.0f} ({n})" for page, (n, _, p90) in level.slider_by_page.items())
         print(f"  {level.students} students: slider change p90 ms by page (changes): {by_page}")
+    for level in levels:  # full collections hold the GIL: every student waits them out
+        (young, middle, full), (young_s, middle_s, full_s) = level.gc_collections, level.gc_seconds
+        full_ms = 1000 * full_s / full if full else float("nan")
+        younger = f"{young + middle} younger ones, {young_s + middle_s:.2f} s"
+        print(
+            f"  {level.students} students: the server's garbage collector: {full} full collections, "
+            f"{full_s:.2f} s ({full_ms:.0f} ms each); {younger}"
+        )
     for level in levels:
         for sample in level.error_samples:
             print(f"  error at {level.students} students: {sample}")
