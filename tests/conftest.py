@@ -60,10 +60,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
-    """AppTest runs pages in this process: show their exceptions in full, not the visitors' redacted text."""
+    """AppTest runs pages in this process: show their exceptions in full, not the visitors' redacted text;
+    and scan the installed packages for Streamlit components once per process, not once per AppTest."""
     from streamlit import config as streamlit_config
 
     streamlit_config.set_option("client.showErrorDetails", "full")
+    scan_components_once()
+
+
+def scan_components_once():
+    """Every new AppTest scans every installed distribution's metadata for component manifests (about
+    0.2 s here; a server does it once, at start-up). The packages do not change during a test run, so
+    the first scan's result is reused: tests/pages ran in 74 s instead of 102 s."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    if not hasattr(scan, "cache_info"):  # BidiComponentManager imports it from the module at each call
+        manifest_scanner.scan_component_manifests = functools.lru_cache(maxsize=1)(scan)
 
 
 class Oracle:
