@@ -124,8 +124,7 @@ def cross_entropy_at_labels(
     class-last logits, labels (0 where ignored), the counted mask, w_{y_n} per sample (class_index_target),
     the class weight or None, eps and the reduction. cross_entropy calls it after its checks."""
     if label_smoothing == 0.0:  # only log p_y is needed: no whole log-softmax array
-        picked = log_softmax_at(class_last, labels)
-        return _reduce(weighted_nll(picked, target_weight, counted), reduction, target_weight.sum())
+        return reduced_nll(log_softmax_at(class_last, labels), target_weight, counted, reduction)
     log_probs = log_softmax(class_last, axis=-1)
     return cross_entropy_of_log_probs(
         log_probs, labels, counted, target_weight, class_weight, label_smoothing, reduction
@@ -167,8 +166,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def nll_at_labels(log_probs, labels, counted, target_weight, reduction):
     """nll_loss on checked arguments (class-last log-probabilities, the rest as class_index_target gives
     them): -w_{y_n} log p_{n, y_n}, reduced. nll_loss calls it after its checks, as core.training does."""
-    picked = at_labels(log_probs, labels)
-    per_sample = weighted_nll(picked, target_weight, counted)
+    return reduced_nll(at_labels(log_probs, labels), target_weight, counted, reduction)
+
+
+def reduced_nll(picked_log_probs, target_weight, counted, reduction):
+    """-w_{y_n} log p_{n, y_n} per counted sample (weighted_nll), reduced; 'mean' divides by sum_n w_{y_n}."""
+    per_sample = weighted_nll(picked_log_probs, target_weight, counted)
     return _reduce(per_sample, reduction, denominator=target_weight.sum())
 
 
