@@ -11,12 +11,14 @@ from topics.registry import PAGES
 from ui.accessibility import accessibility_fixes
 from ui.errors import friendly_errors
 from ui.exercise import presenter_mode
+from ui.file_watcher import honour_file_watcher_setting
 from ui.garbage_collection import freeze_after_first_run
 from ui.history import one_history_entry_per_page
 from ui.language import language_switch, t
 from ui.theme import theme_switch, watch_theme
 from ui.url_state import app_params, restore
 
+honour_file_watcher_setting()  # a resumed session gets no source watcher either (ui/file_watcher.py)
 st.set_page_config(page_title="Cross-Entropy Explorer", page_icon="assets/icon.png", layout="wide")
 restore("app", app_params())
 presenter_mode()  # ?present=1: larger type, no sidebar, for a projector
