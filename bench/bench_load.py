@@ -258,6 +258,7 @@ class Bench:
         recorder = Recorder(environment)
         runner = environment.create_local_runner()
         level = Level(students, seconds)
+        locustfile.Student.students_started = 0  # with --seed, each level's n-th student draws the same
         self.cpu_percent()
         cpu_before = self.cpu_seconds()
         self.client.cpu_percent(None)
@@ -426,7 +427,14 @@ def main():
     parser.add_argument(
         "--cpu-rounds", type=int, default=3, help="rounds of the per-page CPU measurement (0: skip it)"
     )
+    parser.add_argument(
+        "--seed",
+        default="1",
+        help="the students' draws (pages, sliders, values, waits) repeat from run to run for the same seed, "
+        "so two runs compare the server, not two draws of the class; 'none': a new draw every run",
+    )
     args = parser.parse_args()
+    locustfile.Student.seed = None if args.seed == "none" else args.seed
     sys.stdout.reconfigure(line_buffering=True)  # each level's table as soon as it is measured
     if args.smoke:
         # 12 s: a student on the lessons path starts a lesson, waits 2 to 4 s, then makes its first change

@@ -49,9 +49,17 @@ class Student(User):
     # lone student moves on to a newly drawn page after that many actions and the reference p90 is over
     # the class mix, not over whichever page one draw gave (20 changes on one page: 25 or 90 ms).
     actions_per_visit = 0
+    # None: every run draws anew. A number: the n-th student to start draws the same pages, sliders, values
+    # and waits in every run (bench_load --seed), so two runs differ by the server, not by the draw.
+    seed = None
+    students_started = 0
 
     def on_start(self):
-        self.rng = random.Random()
+        Student.students_started += 1
+        if self.seed is None:
+            self.rng = random.Random()
+        else:
+            self.rng = random.Random(f"{self.seed}/{Student.students_started}")
         self.session = None
         self.state_checked = False
         self._visit_a_page()
