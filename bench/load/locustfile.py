@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(
     0, str(Path(__file__).resolve().parents[2])
 )  # the repository: topics.registry lists the pages
-from class_mix import MIX, StudentOnPage  # noqa: E402
+from class_mix import BY_PAGE, MIX, StudentOnPage  # noqa: E402
 from st_client import SessionError, StreamlitSession, query_values  # noqa: E402
 
 AFFINITY_COOKIE = "SERVERID"  # set by deploy/haproxy.cfg: which replica a browser sticks to
@@ -45,10 +45,15 @@ def close_all_sessions():
 
 class Student(User):
     pages = [use.page for use in MIX]
-    # 0: a student stays on the page drawn at the start. bench_load's one-student level sets a few, so its
-    # lone student moves on to a newly drawn page after that many actions and the reference p90 is over
-    # the class mix, not over whichever page one draw gave (20 changes on one page: 25 or 90 ms).
+    # None: a student draws one page of the class mix and stays there. bench_load's one-student level (the
+    # p90 rule's reference) sets `tour` instead: its lone student visits every page of the mix in turn, for
+    # `actions_per_visit` actions each, so the reference has changes on every page the class acts on (a
+    # drawn page or a few gave 25 ms in one run and 90 ms in the next, and no change on the slow pages).
+    tour = None
     actions_per_visit = 0
+    # None: the page's own wait between actions (class_mix.MIX). The reference sets a short one: alone on
+    # the server, a student's change finds it idle after any wait longer than the slowest run (< 1 s).
+    wait_seconds = None
     # None: every run draws anew. A number: the n-th student to start draws the same pages, sliders, values
     # and waits in every run (bench_load --seed), so two runs differ by the server, not by the draw.
     seed = None
@@ -62,10 +67,15 @@ class Student(User):
             self.rng = random.Random(f"{self.seed}/{Student.students_started}")
         self.session = None
         self.state_checked = False
+        self.visits = 0
         self._visit_a_page()
 
     def _visit_a_page(self):
-        self.use = self.rng.choices(MIX, weights=[use.share for use in MIX])[0]
+        if self.tour:
+            self.use = BY_PAGE[self.tour[self.visits % len(self.tour)]]
+        else:
+            self.use = self.rng.choices(MIX, weights=[use.share for use in MIX])[0]
+        self.visits += 1
         self.page = self.use.page
         self.actions_here = 0
         self._open()
@@ -76,7 +86,7 @@ class Student(User):
             OPEN_SESSIONS.discard(self.session)
 
     def wait_time(self):
-        return self.rng.uniform(*self.use.wait_seconds)
+        return self.wait_seconds or self.rng.uniform(*self.use.wait_seconds)
 
     @task
     def act(self):
