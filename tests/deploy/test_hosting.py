@@ -45,6 +45,7 @@ def test_config_hides_error_details_and_keeps_xsrf_on_and_usage_stats_off():
     assert config["server"]["enableXsrfProtection"] is True
     assert config["browser"]["gatherUsageStats"] is False
     assert config["runner"]["postScriptGC"] is False
+    assert config["server"]["fileWatcherType"] == "none"  # `streamlit run app.py` as the image runs
 
 
 def test_every_page_of_the_registry_is_in_the_load_tests_page_list():
