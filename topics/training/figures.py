@@ -93,10 +93,8 @@ def playback_figure(result, lang="en", theme="light"):
         "updatemenus": [play_buttons(result.state.speed, lang, colours)],
         "sliders": [step_slider(result.frame_steps, lang, colours["ink"])],
     }
-    figure = unvalidated_figure(traces, layout)
-    # Frames attached unvalidated (Plotly validates each frame's traces otherwise); the tests validate.
-    figure._frame_objs = tuple(playback_frames(result, lang))
-    return figure
+    # Frames built unvalidated, attached as they are; the tests validate the result.
+    return unvalidated_figure(traces, layout, frames=playback_frames(result, lang))
 
 
 def _playback_domains(planar):
