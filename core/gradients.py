@@ -65,6 +65,32 @@ def cross_entropy(
     return from_class_last(grad, logits.ndim)
 
 
+def cross_entropy_descent(
+    logits, target, learning_rate, steps, temperature=1.0, label_smoothing=0.0, moving=None
+):
+    """Plain gradient descent on one sample's L(z) = cross_entropy(z / T, t), t a class index or a
+    probability distribution over the C classes, smoothed to t' = (1 - eps) t + eps / C:
+
+        z <- z - lr * m * dL/dz,    dL/dz = (softmax(z / T) - t') / T,
+
+    m the 0/1 mask of the classes that move (`moving`, all of them by default). Returns the logits after
+    0, 1, ..., steps steps, a (steps + 1, C) array with the start first. Mirrors torch.optim.SGD(lr)
+    stepping a leaf z on F.cross_entropy(z / T, t, label_smoothing=eps) with the frozen classes' gradient
+    zeroed (tests/core). One softmax a step: the checks cross_entropy makes would cost twice the step.
+    """
+    path = np.empty((steps + 1, np.shape(logits)[-1]))
+    path[0] = logits
+    num_classes = path.shape[1]
+    distribution = np.eye(num_classes)[target] if np.ndim(target) == 0 else np.asarray(target, dtype=float)
+    smoothed = (1 - label_smoothing) * distribution + label_smoothing / num_classes
+    mask = np.ones(num_classes) if moving is None else np.asarray(moving, dtype=float)
+    step_scale = learning_rate * mask / temperature
+    for step in range(steps):  # each step starts where the one before ended
+        probs = losses.softmax(path[step], temperature=temperature)
+        path[step + 1] = path[step] - step_scale * (probs - smoothed)
+    return path
+
+
 def cross_entropy_at_labels(probs, labels, counted, target_weight, class_weight, label_smoothing, reduction):
     """dL/dz of losses.cross_entropy_at_labels (the formula in cross_entropy's docstring), class axis last,
     from p = softmax(z), which it reuses in place: the kernel cross_entropy calls after its checks and

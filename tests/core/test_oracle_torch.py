@@ -494,3 +494,42 @@ def test_counted_rows_whose_weights_sum_to_zero_give_nan_gradients_like_torch(la
     F.nll_loss(log_probs, torch.tensor(labels), weight=torch.tensor(weight)).backward()
     core_nll_grad = gradients.nll_loss(log_probs.detach().numpy(), labels, weight=weight)
     np.testing.assert_allclose(core_nll_grad, log_probs.grad.numpy(), equal_nan=True)
+
+
+# --------------------------------------------------------------------------- gradient descent
+
+
+def torch_sgd_path(logits, target, learning_rate, steps, temperature, label_smoothing, moving):
+    """torch.optim.SGD on a leaf z with F.cross_entropy(z / T, target), the frozen classes' gradient
+    zeroed before each step: z after 0..steps steps."""
+    z = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([z], lr=learning_rate)
+    mask = torch.tensor(moving, dtype=torch.float64)
+    path = [z.detach().clone()]
+    for _ in range(steps):
+        optimizer.zero_grad()
+        F.cross_entropy(z / temperature, torch.tensor(target), label_smoothing=label_smoothing).backward()
+        z.grad *= mask
+        optimizer.step()
+        path.append(z.detach().clone())
+    return torch.stack(path)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cross_entropy_descent_steps_as_torch_sgd(oracle, seed):
+    rng = np.random.default_rng(seed)
+    classes = int(rng.integers(2, 6))
+    logits = rng.uniform(-4, 4, classes)
+    if seed % 2:
+        target = np.array(int(rng.integers(classes)))  # a class index
+    else:
+        target = rng.dirichlet(np.ones(classes))  # a probability distribution
+    moving = np.ones(classes, bool) if seed % 3 else np.arange(classes) > 0  # the gradient page holds z0
+    learning_rate, temperature = float(rng.uniform(0.05, 2.0)), float(rng.uniform(0.5, 3.0))
+    label_smoothing = float(rng.choice([0.0, rng.uniform(0, 0.5)]))
+    steps = int(rng.integers(0, 40))
+    expected = torch_sgd_path(logits, target, learning_rate, steps, temperature, label_smoothing, moving)
+    path = gradients.cross_entropy_descent(
+        logits, target, learning_rate, steps, temperature, label_smoothing, moving=moving
+    )
+    oracle.close(path, expected, f"descent seed {seed}")

@@ -129,13 +129,12 @@ class DescentPath:
 def descent_path(state, learning_rate, steps):
     """Gradient descent on the map's function f(z1, z2) = L(0, z1, z2): (z1, z2) <- (z1, z2) - lr *
     (dL/dz1, dL/dz2), z0 held at 0 (so the path stays on the drawn plane)."""
-    points = np.empty((steps + 1, 2))
-    points[0] = state.logits[1:]
-    for step in range(steps):  # each step starts where the one before ended
-        grad = batch_gradient(plane_rows([points[step, 0]], [points[step, 1]]), state)
-        points[step + 1] = points[step] - learning_rate * grad[0, 1:]
-    path_losses = batch_loss(np.column_stack([np.zeros(steps + 1), points]), state)
-    return DescentPath(points=points, losses=path_losses)
+    target, smoothing = loss_arguments(state)
+    start = (0.0, *state.logits[1:])
+    logits = gradients.cross_entropy_descent(
+        start, target, learning_rate, steps, state.temperature, smoothing, moving=(False, True, True)
+    )
+    return DescentPath(points=logits[:, 1:], losses=batch_loss(logits, state))
 
 
 @dataclass(frozen=True)

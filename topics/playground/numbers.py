@@ -29,13 +29,12 @@ class DescentPath:
 def descent_path(state, learning_rate, steps):
     """Plain gradient descent from the state for `steps` steps (not rounded, not clipped)."""
     target, smoothing = loss_arguments(state)
-    logits = np.empty((steps + 1, state.num_classes))
-    logits[0] = state.logits
-    for step in range(steps):  # each step depends on the one before
-        grad = gradients.cross_entropy(logits[step] / state.temperature, target, label_smoothing=smoothing)
-        logits[step + 1] = logits[step] - learning_rate * grad / state.temperature
+    logits = gradients.cross_entropy_descent(
+        state.logits, target, learning_rate, steps, state.temperature, smoothing
+    )
     scaled = logits / state.temperature
-    path_losses = np.array([losses.cross_entropy(row, target, label_smoothing=smoothing) for row in scaled])
+    targets = np.broadcast_to(target, (steps + 1, *np.shape(target)))  # the same target for every row
+    path_losses = losses.cross_entropy(scaled, targets, label_smoothing=smoothing, reduction="none")
     return DescentPath(logits=logits, probs=losses.softmax(scaled, axis=1), losses=path_losses)
 
 
