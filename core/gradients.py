@@ -81,8 +81,8 @@ def cross_entropy_descent(
     path = np.empty((steps + 1, np.shape(logits)[-1]))
     path[0] = logits
     num_classes = path.shape[1]
-    distribution = np.eye(num_classes)[target] if np.ndim(target) == 0 else np.asarray(target, dtype=float)
-    smoothed = (1 - label_smoothing) * distribution + label_smoothing / num_classes
+    distribution = np.eye(num_classes)[target] if np.ndim(target) == 0 else target
+    smoothed = losses.probability_target(distribution, np.float64, -100, label_smoothing, num_classes)
     mask = np.ones(num_classes) if moving is None else np.asarray(moving, dtype=float)
     step_scale = learning_rate * mask / temperature
     for step in range(steps):  # each step starts where the one before ended
