@@ -338,14 +338,6 @@ def matched_reference(single, level):
     return matched_reference_p90(single.slider_ms_by_page, changes)
 
 
-def reference_p90(levels, level):
-    """The p90 `level` is held to (2x it), or None without a one-student level."""
-    single = next((candidate for candidate in levels if candidate.students == 1), None)
-    if single is None:
-        return None
-    return matched_reference(single, level)[0]
-
-
 def largest_class(levels):
     """The largest class whose p90 is within 2x the one-student p90, with no errors."""
     single = next((level for level in levels if level.students == 1), None)
@@ -354,7 +346,7 @@ def largest_class(levels):
     passing = [
         level.students
         for level in levels
-        if level.errors == 0 and level.slider_p90_ms <= 2 * reference_p90(levels, level)
+        if level.errors == 0 and level.slider_p90_ms <= 2 * matched_reference(single, level)[0]
     ]
     return max(passing, default=None)
 
